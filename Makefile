@@ -1,0 +1,84 @@
+# alien: one alien.so per Lua, built by SwiftPM from one Swift core.
+#
+#   make                 every Lua whose headers are installed -> build/<tag>/alien.so
+#   make LUA=5.3         just one (LUA=5.1 5.2 5.3 5.4 luajit)
+#   make demo            build everything and run demo/demo.lua under each Lua
+#   make test            swift test, then the Lua suite under every Lua (and a debug build)
+#   make debug           a debug build of the lua5.4 adapter -> build/lua5.4-debug/alien.so
+#
+# The Debian packages needed are installed first when missing (ci/install-deps.sh).
+
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+CC ?= cc
+BUILD := build
+
+ALL_TAGS := lua5.1 lua5.2 lua5.3 lua5.4 luajit
+INCDIR_lua5.1 ?= /usr/include/lua5.1
+INCDIR_lua5.2 ?= /usr/include/lua5.2
+INCDIR_lua5.3 ?= /usr/include/lua5.3
+INCDIR_lua5.4 ?= /usr/include/lua5.4
+INCDIR_luajit ?= /usr/include/luajit-2.1
+PRODUCT_lua5.1 := alien_lua51
+PRODUCT_lua5.2 := alien_lua52
+PRODUCT_lua5.3 := alien_lua53
+PRODUCT_lua5.4 := alien_lua54
+PRODUCT_luajit := alien_luajit
+INCENV_lua5.1 := ALIEN_INCDIR_LUA51
+INCENV_lua5.2 := ALIEN_INCDIR_LUA52
+INCENV_lua5.3 := ALIEN_INCDIR_LUA53
+INCENV_lua5.4 := ALIEN_INCDIR_LUA54
+INCENV_luajit := ALIEN_INCDIR_LUAJIT
+
+ifdef LUA
+TAGS := $(if $(filter luajit,$(LUA)),luajit,lua$(LUA))
+else
+TAGS := $(foreach t,$(ALL_TAGS),$(if $(wildcard $(INCDIR_$(t))/lua.h),$(t)))
+endif
+
+TESTLIB := $(BUILD)/testlib/libalientest.so
+
+.PHONY: all deps demo test swift-test lua-test debug testlib clean $(ALL_TAGS)
+
+all: $(TAGS)
+
+deps:
+	@bash ci/install-deps.sh
+
+# One product per Lua; SwiftPM shares the compiled core between them.
+$(ALL_TAGS):
+	@test -f "$(INCDIR_$@)/lua.h" || { echo "alien: no Lua headers for $@ in $(INCDIR_$@) (install them, or make INCDIR_$@=...)"; exit 1; }
+	$(INCENV_$@)="$(INCDIR_$@)" $(SWIFT) build -c release --product $(PRODUCT_$@)
+	@mkdir -p $(BUILD)/$@
+	cp .build/release/lib$(PRODUCT_$@).so $(BUILD)/$@/alien.so
+	@echo "built $(BUILD)/$@/alien.so"
+
+# Debug build: a longjmp over a Swift frame traps at once in Swift's
+# exclusivity checking here, where a release build may only corrupt memory.
+debug:
+	$(SWIFT) build -c debug --product alien_lua54
+	@mkdir -p $(BUILD)/lua5.4-debug
+	cp .build/debug/libalien_lua54.so $(BUILD)/lua5.4-debug/alien.so
+
+testlib: $(TESTLIB)
+
+$(TESTLIB): Tests/lua/testlib/alientest.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -shared -fPIC -o $@ $<
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash ci/demo.sh $(TAGS)
+
+swift-test:
+	$(SWIFT) test
+
+lua-test: testlib
+	@bash ci/matrix.sh $(TAGS)
+
+test: deps
+	@$(MAKE) --no-print-directory swift-test
+	@$(MAKE) --no-print-directory all debug testlib
+	@bash ci/matrix.sh --debug $(TAGS)
+
+clean:
+	rm -rf $(BUILD) .build

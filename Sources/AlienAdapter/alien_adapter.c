@@ -1,0 +1,431 @@
+/*
+ * The Lua side of alien, shared by every Lua version: each adapter target
+ * (AlienLua51 ... AlienLuaJIT) is one file that includes this one, compiled
+ * against that Lua's headers.
+ *
+ * It implements the non-raising bridge of alien_bridge.h, builds the module
+ * and its metatables, and holds the lua_CFunction entry points. An entry point
+ * may raise before or after it calls the Swift core, never while Swift is on
+ * the C stack: the core reports failure with a status, and alien_raise turns
+ * it into a Lua error once Swift has returned.
+ */
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "alien_bridge.h"
+#include "alien_core.h"
+
+#define ALIEN_VERSION "0.8.0"
+#define ALIEN_LIBRARY_MT "alien_library"
+#define ALIEN_FUNCTION_MT "alien_function"
+#define ALIEN_LOADED_KEY "alien.loaded"
+#define ALIEN_STRUCT_KEY "alien.struct"
+
+#if defined(__linux__)
+#define ALIEN_PLATFORM "linux"
+#elif defined(__APPLE__)
+#define ALIEN_PLATFORM "darwin"
+#elif defined(_WIN32)
+#define ALIEN_PLATFORM "windows"
+#else
+#define ALIEN_PLATFORM "bsd"
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Version differences, in the style of lua-compat-5.3                     */
+/* ---------------------------------------------------------------------- */
+
+#if LUA_VERSION_NUM == 501
+static void alien_setfuncs(lua_State *L, const luaL_Reg *l) {
+    for (; l->name != NULL; l++) {
+        lua_pushcfunction(L, l->func);
+        lua_setfield(L, -2, l->name);
+    }
+}
+static lua_Number alien_tonumberx(lua_State *L, int idx, int *isnum) {
+    *isnum = lua_isnumber(L, idx);
+    return *isnum ? lua_tonumber(L, idx) : 0;
+}
+#define alien_rawlen(L, i) lua_objlen(L, i)
+#define alien_setuservalue(L, i) lua_setfenv(L, i)
+#define alien_getuservalue(L, i) lua_getfenv(L, i)
+#else
+#define alien_setfuncs(L, l) luaL_setfuncs(L, l, 0)
+#define alien_tonumberx(L, i, isnum) lua_tonumberx(L, i, isnum)
+#define alien_rawlen(L, i) lua_rawlen(L, i)
+#define alien_setuservalue(L, i) lua_setuservalue(L, i)
+#define alien_getuservalue(L, i) lua_getuservalue(L, i)
+#endif
+
+static void alien_setmetatable(lua_State *L, const char *name) {
+    luaL_getmetatable(L, name);
+    lua_setmetatable(L, -2);
+}
+
+static void alien_pushint64(lua_State *L, int64_t i) {
+#if LUA_VERSION_NUM >= 503
+    lua_pushinteger(L, (lua_Integer)i);
+#else
+    lua_pushnumber(L, (lua_Number)i);
+#endif
+}
+
+static void alien_pushuint64(lua_State *L, uint64_t u) {
+#if LUA_VERSION_NUM >= 503
+    lua_pushinteger(L, (lua_Integer)u); /* the same 64 bits */
+#else
+    lua_pushnumber(L, (lua_Number)u);
+#endif
+}
+
+/* ---------------------------------------------------------------------- */
+/* The bridge (alien_bridge.h): nothing here raises                        */
+/* ---------------------------------------------------------------------- */
+
+static char alien_error_message[1024];
+
+int alien_lua_gettop(lua_State *L) { return lua_gettop(L); }
+int alien_lua_type(lua_State *L, int idx) { return lua_type(L, idx); }
+const char *alien_lua_typename(lua_State *L, int idx) { return lua_typename(L, lua_type(L, idx)); }
+int alien_lua_toboolean(lua_State *L, int idx) { return lua_toboolean(L, idx); }
+
+int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n) {
+    int ok, type = lua_type(L, idx);
+    lua_Number number;
+    if (type != LUA_TNUMBER && type != LUA_TSTRING) return 0;
+#if LUA_VERSION_NUM >= 503
+    {
+        lua_Integer integer = lua_tointegerx(L, idx, &ok);
+        if (ok) { *i = (int64_t)integer; return 1; }
+    }
+#endif
+    number = alien_tonumberx(L, idx, &ok);
+    if (!ok) return 0;
+    *n = (double)number;
+    return 2;
+}
+
+const char *alien_lua_tostring(lua_State *L, int idx, size_t *len) {
+    if (lua_type(L, idx) != LUA_TSTRING) return NULL;
+    return lua_tolstring(L, idx, len);
+}
+
+void *alien_lua_touserdata(lua_State *L, int idx) { return lua_touserdata(L, idx); }
+
+void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
+    if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < minsize) return NULL;
+    return lua_touserdata(L, idx);
+}
+
+void alien_lua_seterror(const char *message) {
+    strncpy(alien_error_message, message, sizeof alien_error_message - 1);
+    alien_error_message[sizeof alien_error_message - 1] = '\0';
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers of the entry points (these may raise: Swift is not running)     */
+/* ---------------------------------------------------------------------- */
+
+static int alien_raise(lua_State *L) {
+    return luaL_error(L, "%s", alien_error_message);
+}
+
+/* Pushes the values the core handed back. */
+static int alien_push(lua_State *L, const alien_value *values, int count) {
+    int i;
+    luaL_checkstack(L, count, "alien: too many results");
+    for (i = 0; i < count; i++) {
+        const alien_value *v = &values[i];
+        switch (v->kind) {
+        case ALIEN_VINT: alien_pushint64(L, v->v.i); break;
+        case ALIEN_VUINT: alien_pushuint64(L, v->v.u); break;
+        case ALIEN_VNUM: lua_pushnumber(L, (lua_Number)v->v.n); break;
+        case ALIEN_VSTR:
+            if (v->v.p != NULL) lua_pushstring(L, (const char *)v->v.p); else lua_pushnil(L);
+            break;
+        case ALIEN_VLSTR: lua_pushlstring(L, (const char *)v->v.p, v->len); break;
+        case ALIEN_VPTR:
+            if (v->v.p != NULL) lua_pushlightuserdata(L, (void *)v->v.p); else lua_pushnil(L);
+            break;
+        case ALIEN_VBOOL: lua_pushboolean(L, v->v.i != 0); break;
+        case ALIEN_VSTACK: lua_pushvalue(L, (int)v->v.i); break;
+        default: lua_pushnil(L); break;
+        }
+    }
+    return count;
+}
+
+/* Runs a core entry point that only reads the stack and returns values. */
+typedef int (*alien_core_fn)(lua_State *L, alien_value *out);
+
+static int alien_run(lua_State *L, alien_core_fn fn) {
+    alien_value out[ALIEN_MAXRESULTS];
+    int n;
+    for (;;) {
+        n = fn(L, out);
+        if (n > ALIEN_TOSTRING_BASE) break;
+        lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL); /* Lua's own number-to-string, then again */
+    }
+    if (n < 0) return alien_raise(L);
+    return alien_push(L, out, n);
+}
+
+#define ALIEN_ENTRY(name, corefn) \
+    static int name(lua_State *L) { return alien_run(L, corefn); }
+
+/* A new userdata of `size` zeroed bytes with the named metatable and an
+   empty uservalue table, left on the stack. */
+static void *alien_newobject(lua_State *L, size_t size, const char *metatable) {
+    void *block = lua_newuserdata(L, size);
+    memset(block, 0, size);
+    alien_setmetatable(L, metatable);
+    lua_newtable(L);
+    alien_setuservalue(L, -2);
+    return block;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Libraries                                                              */
+/* ---------------------------------------------------------------------- */
+
+static void alien_pushloaded(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_LOADED_KEY);
+}
+
+/* alien.load(name): cached in alien.loaded while something references it. */
+static int alien_load(lua_State *L) {
+    void *library;
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    alien_pushloaded(L);                    /* 2 */
+    lua_pushvalue(L, 1);
+    lua_rawget(L, 2);
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    library = alien_newobject(L, alien_core_library_size(), ALIEN_LIBRARY_MT); /* 3 */
+    if (alien_core_library_open(L, library, 0) < 0) return alien_raise(L);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, 2);
+    return 1;
+}
+
+static int alien_open_default(lua_State *L) {
+    void *library = alien_newobject(L, alien_core_library_size(), ALIEN_LIBRARY_MT);
+    if (alien_core_library_open(L, library, 1) < 0) return alien_raise(L);
+    return 1;
+}
+
+static void *alien_newfunction(lua_State *L) {
+    return alien_newobject(L, alien_core_function_size(), ALIEN_FUNCTION_MT);
+}
+
+/* lib.name: the function object for a symbol, the same one each time. */
+static int alien_library_index(lua_State *L) {
+    void *library = luaL_checkudata(L, 1, ALIEN_LIBRARY_MT);
+    void *function;
+    luaL_checkstring(L, 2);
+    lua_settop(L, 2);
+    alien_getuservalue(L, 1);               /* 3: the cache */
+    lua_pushvalue(L, 2);
+    lua_rawget(L, 3);
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    function = alien_newfunction(L);        /* 4 */
+    if (alien_core_library_symbol(L, library, function) < 0) return alien_raise(L);
+    lua_createtable(L, 1, 0);               /* the function keeps its library loaded */
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, 1);
+    alien_setuservalue(L, 4);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 4);
+    lua_rawset(L, 3);
+    return 1;
+}
+
+static int alien_library_tostring(lua_State *L) {
+    void *library = luaL_checkudata(L, 1, ALIEN_LIBRARY_MT);
+    const char *name = alien_core_library_name(library);
+    lua_pushfstring(L, "alien library %s", name ? name : "(closed)");
+    return 1;
+}
+
+static int alien_library_gc(lua_State *L) {
+    alien_core_library_gc(luaL_checkudata(L, 1, ALIEN_LIBRARY_MT));
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Functions                                                              */
+/* ---------------------------------------------------------------------- */
+
+/* f(...) */
+static int alien_function_call(lua_State *L) {
+    return alien_run(L, alien_core_call);
+}
+
+/* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
+   types(): positional (ret, arg...) or a table { ret=, abi=, arg... }. */
+static void alien_normalize_types(lua_State *L, int first) {
+    if (lua_type(L, first) == LUA_TTABLE) {
+        int i, n = (int)alien_rawlen(L, first);
+        lua_settop(L, first);
+        luaL_checkstack(L, n + 2, "alien: too many types");
+        lua_getfield(L, first, "ret");
+        lua_getfield(L, first, "abi");
+        for (i = 1; i <= n; i++) lua_rawgeti(L, first, i);
+        lua_remove(L, first);
+    } else {
+        if (lua_gettop(L) < first) lua_settop(L, first);
+        lua_pushnil(L);
+        lua_insert(L, first + 1);
+    }
+}
+
+static int alien_function_types(lua_State *L) {
+    void *function = luaL_checkudata(L, 1, ALIEN_FUNCTION_MT);
+    alien_normalize_types(L, 2);
+    if (alien_core_function_types(L, function) < 0) return alien_raise(L);
+    return 0;
+}
+
+static int alien_function_tostring(lua_State *L) {
+    const char *name, *library;
+    alien_core_function_names(luaL_checkudata(L, 1, ALIEN_FUNCTION_MT), &name, &library);
+    lua_pushfstring(L, "alien function %s, library %s",
+                    name ? name : "anonymous", library ? library : "anonymous");
+    return 1;
+}
+
+static int alien_function_gc(lua_State *L) {
+    alien_core_function_gc(luaL_checkudata(L, 1, ALIEN_FUNCTION_MT));
+    return 0;
+}
+
+/* alien.funcptr(ptr) */
+static int alien_funcptr(lua_State *L) {
+    void *function;
+    lua_settop(L, 1);
+    function = alien_newfunction(L);
+    if (alien_core_function_from_pointer(L, function) < 0) return alien_raise(L);
+    return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The module                                                             */
+/* ---------------------------------------------------------------------- */
+
+ALIEN_ENTRY(alien_sizeof, alien_core_sizeof)
+ALIEN_ENTRY(alien_align, alien_core_align)
+ALIEN_ENTRY(alien_errno, alien_core_errno)
+
+/* alien.NAME, for a NAME that is not a field: alien.load(NAME). */
+static int alien_module_index(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    lua_remove(L, 1);
+    return alien_load(L);
+}
+
+static int alien_table(lua_State *L) {
+    lua_createtable(L, (int)luaL_optinteger(L, 1, 0), (int)luaL_optinteger(L, 2, 0));
+    return 1;
+}
+
+static const luaL_Reg alien_library_methods[] = {
+    {"__index", alien_library_index},
+    {"__tostring", alien_library_tostring},
+    {"__gc", alien_library_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_function_metamethods[] = {
+    {"__call", alien_function_call},
+    {"__tostring", alien_function_tostring},
+    {"__gc", alien_function_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_function_methods[] = {
+    {"types", alien_function_types},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_module_functions[] = {
+    {"load", alien_load},
+    {"funcptr", alien_funcptr},
+    {"sizeof", alien_sizeof},
+    {"align", alien_align},
+    {"errno", alien_errno},
+    {"table", alien_table},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_struct_functions[] = {
+    {NULL, NULL}
+};
+
+static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *metamethods,
+                               const luaL_Reg *methods) {
+    luaL_newmetatable(L, name);
+    alien_setfuncs(L, metamethods);
+    if (methods != NULL) {
+        lua_newtable(L);
+        alien_setfuncs(L, methods);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pop(L, 1);
+}
+
+int luaopen_alien_struct(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_STRUCT_KEY);
+    if (lua_istable(L, -1)) return 1;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    alien_setfuncs(L, alien_struct_functions);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_STRUCT_KEY);
+    return 1;
+}
+
+int luaopen_alien(lua_State *L) {
+    alien_newmetatable(L, ALIEN_LIBRARY_MT, alien_library_methods, NULL);
+    alien_newmetatable(L, ALIEN_FUNCTION_MT, alien_function_metamethods, alien_function_methods);
+
+    lua_newtable(L);                        /* the module */
+    alien_setfuncs(L, alien_module_functions);
+    lua_pushliteral(L, ALIEN_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushliteral(L, ALIEN_PLATFORM);
+    lua_setfield(L, -2, "platform");
+
+    alien_pushloaded(L);                    /* alien.loaded: weak values */
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "v");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_LOADED_KEY);
+    }
+    lua_setfield(L, -2, "loaded");
+
+    lua_pushcfunction(L, alien_open_default);
+    lua_call(L, 0, 1);
+    lua_setfield(L, -2, "default");
+
+    luaopen_alien_struct(L);
+    lua_setfield(L, -2, "struct");
+
+    lua_createtable(L, 0, 1);               /* alien.NAME loads library NAME */
+    lua_pushcfunction(L, alien_module_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+
+#if LUA_VERSION_NUM == 501
+    lua_pushvalue(L, -1);                   /* 5.1 and LuaJIT: the global, as module() did */
+    lua_setglobal(L, "alien");
+#endif
+    return 1;
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+import CFFI
+
+/// errno as the most recent alien call left it, read right after C returned.
+nonisolated(unsafe) var lastErrno: Int32 = 0
+
+/// `f(...)`: the call path. The stack holds [f, arg1, ..., argN]; the result
+/// and the read-back `ref` values go to `out` for the adapter to push.
+/// Nothing here allocates: argument storage is on the stack, types were
+/// resolved by `types()`.
+@_cdecl("alien_core_call")
+public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        guard let function = FunctionObject.at(1, in: state) else {
+            throw .message("alien: attempt to call something that is not an alien function")
+        }
+        let signature = function.pointee.signature
+        guard signature.isPrepared, let address = function.pointee.address else {
+            if function.pointee.address == nil {
+                throw .message("alien: function '\(function.pointee.displayName)' has a NULL address")
+            }
+            throw .message("alien: function '\(function.pointee.displayName)' has no types; call f:types(...) first")
+        }
+        let count = Int(signature.argumentCount)
+        let given = Int(alien_lua_gettop(state)) - 1
+        guard given == count else {
+            throw .message("alien: too \(given < count ? "few" : "many") arguments (function \(function.pointee.displayName))")
+        }
+        // One 8-byte slot per argument, one more per argument for a `ref`'s
+        // pointee, and two for the return value (libffi widens small ones).
+        return try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * count + 2) {
+            (slots) throws(AlienError) -> Int32 in
+            try withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(count, 1)) {
+                (arguments) throws(AlienError) -> Int32 in
+                let slotBase = UnsafeMutableRawPointer(slots.baseAddress!)
+                let types = signature.argumentTypes
+                for position in 0..<count {
+                    let slot = slotBase + 8 * position
+                    try Arguments.store(state, index: Int32(position + 2), as: types![position],
+                                        into: slot, refSlot: slotBase + 8 * (count + position),
+                                        argument: position + 1, of: function)
+                    arguments[position] = slot
+                }
+                let result = slotBase + 8 * (2 * count)
+                ffi_call(function.cif, unsafeBitCast(address, to: (@convention(c) () -> Void).self),
+                         result, arguments.baseAddress)
+                lastErrno = errno
+                out[0] = Results.value(of: signature.returnType, at: result)
+                var pushed: Int32 = signature.returnType == .void ? 0 : 1
+                if signature.refCount > 0 {
+                    if pushed == 0 { out[0] = CValue.nilValue; pushed = 1 }
+                    for position in 0..<count where types![position].isRef {
+                        out[Int(pushed)] = CValue.load(types![position].referent!,
+                                                       from: slotBase + 8 * (count + position))
+                        pushed += 1
+                    }
+                }
+                return pushed
+            }
+        }
+    }
+}
+
+/// Lua values to C arguments.
+enum Arguments {
+    @inline(__always)
+    static func store(_ state: OpaquePointer, index: Int32, as type: AlienType,
+                      into slot: UnsafeMutableRawPointer, refSlot: UnsafeMutableRawPointer,
+                      argument: Int, of function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) {
+        switch type {
+        case .float, .double:
+            var integer: Int64 = 0
+            var number: Double = 0
+            switch alien_lua_tonumeric(state, index, &integer, &number) {
+            case 1: number = Double(integer)
+            case 2: break
+            default: throw mismatch(state, index, type, argument, function)
+            }
+            if type == .float {
+                slot.storeBytes(of: Float(number), as: Float.self)
+            } else {
+                slot.storeBytes(of: number, as: Double.self)
+            }
+        case .string, .pointer, .callback:
+            slot.storeBytes(of: try pointer(state, index: index, as: type, argument: argument, of: function),
+                            as: UnsafeRawPointer?.self)
+        case .refChar, .refInt, .refUInt, .refDouble:
+            try store(state, index: index, as: type.referent!, into: refSlot, refSlot: refSlot,
+                      argument: argument, of: function)
+            slot.storeBytes(of: UnsafeRawPointer(refSlot), as: UnsafeRawPointer.self)
+        case .void:
+            throw mismatch(state, index, type, argument, function)
+        default:
+            guard let value = LuaStack(state).integer(at: index) else {
+                throw mismatch(state, index, type, argument, function)
+            }
+            CValue.storeInteger(value, as: type, to: slot)
+        }
+    }
+
+    /// The address a `string`, `pointer` or `callback` argument passes.
+    @inline(__always)
+    static func pointer(_ state: OpaquePointer, index: Int32, as type: AlienType,
+                        argument: Int, of function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) -> UnsafeRawPointer? {
+        switch alien_lua_type(state, index) {
+        case ALIEN_TNIL:
+            return nil
+        case ALIEN_TSTRING where type != .callback:
+            return UnsafeRawPointer(alien_lua_tostring(state, index, nil))
+        case ALIEN_TNUMBER where type == .string:
+            throw .convertToString(index)
+        case ALIEN_TLIGHTUSERDATA:
+            return UnsafeRawPointer(alien_lua_touserdata(state, index))
+        case ALIEN_TUSERDATA:
+            if let target = FunctionObject.at(index, in: state) {
+                return UnsafeRawPointer(target.pointee.address)
+            }
+            guard type != .callback else { break }
+            return UnsafeRawPointer(Memory.address(of: index, in: state))
+        default:
+            break
+        }
+        throw mismatch(state, index, type, argument, function)
+    }
+
+    static func mismatch(_ state: OpaquePointer, _ index: Int32, _ type: AlienType, _ argument: Int,
+                         _ function: UnsafeMutablePointer<FunctionObject>) -> AlienError {
+        let expected: String
+        switch type {
+        case .string: expected = "string, buffer, userdata or nil"
+        case .pointer: expected = "userdata, buffer, string or nil"
+        case .callback: expected = "callback, alien function or nil"
+        default: expected = "\(type.name) (a number)"
+        }
+        return badArgument(argument, of: function.pointee.displayName,
+                           "\(expected) expected, got \(LuaStack(state).typeName(at: index))")
+    }
+}
+
+/// C return values to Lua.
+enum Results {
+    /// A return value as libffi leaves it: integers narrower than a register are widened.
+    @inline(__always)
+    static func value(of type: AlienType, at memory: UnsafeRawPointer) -> alien_value {
+        if type.isInteger {
+            return CValue.integerValue(CValue.narrow(memory.load(as: UInt64.self), to: type), of: type)
+        }
+        return CValue.load(type, from: memory)
+    }
+}
+
+@_cdecl("alien_core_errno")
+public func alienCoreErrno(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    out[0] = CValue.integerValue(Int64(lastErrno), of: .int)
+    return 1
+}

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+import CFFI
+
+/// A C function Lua can call, living in the memory of a Lua full userdata:
+/// its address, names for messages, and the resolved signature.
+struct FunctionObject {
+    static let magic: UInt64 = 0x414C_4945_4E46_554E  // "ALIENFUN"
+
+    var magic: UInt64
+    var address: UnsafeMutableRawPointer?
+    /// nil for anonymous functions (funcptr, callbacks).
+    var name: UnsafeMutablePointer<CChar>?
+    var libraryName: UnsafeMutablePointer<CChar>?
+    var signature: Signature
+    var cif: ffi_cif
+
+    /// Makes the zeroed block `payload` an untyped function object.
+    static func initialize(_ payload: UnsafeMutableRawPointer, address: UnsafeMutableRawPointer?,
+                           name: String?, libraryName: String?) {
+        payload.bindMemory(to: FunctionObject.self, capacity: 1).initialize(to: FunctionObject(
+            magic: magic, address: address,
+            name: name.map { strdup($0) }, libraryName: libraryName.map { strdup($0) },
+            signature: Signature(), cif: ffi_cif()))
+    }
+
+    /// The function object at a stack index, or nil if the value is something else.
+    @inline(__always)
+    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<FunctionObject>? {
+        guard let raw = alien_lua_toudata(state, index, MemoryLayout<FunctionObject>.size) else { return nil }
+        let function = raw.assumingMemoryBound(to: FunctionObject.self)
+        return function.pointee.magic == magic ? function : nil
+    }
+
+    var displayName: String { name.map { String(cString: $0) } ?? "anonymous" }
+}
+
+extension UnsafeMutablePointer where Pointee == FunctionObject {
+    /// The cif stored inline; libffi keeps pointers to it, and Lua never moves a userdata.
+    @inline(__always)
+    var cif: UnsafeMutablePointer<ffi_cif> {
+        (UnsafeMutableRawPointer(self) + MemoryLayout<FunctionObject>.offset(of: \.cif)!)
+            .assumingMemoryBound(to: ffi_cif.self)
+    }
+}
+
+@_cdecl("alien_core_function_size")
+public func alienCoreFunctionSize() -> Int { MemoryLayout<FunctionObject>.size }
+
+/// `alien.funcptr(ptr)`: the light userdata at stack index 1 becomes an untyped function.
+@_cdecl("alien_core_function_from_pointer")
+public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let stack = LuaStack(state)
+        guard stack.type(at: 1) == ALIEN_TLIGHTUSERDATA || stack.type(at: 1) == ALIEN_TUSERDATA,
+              let address = alien_lua_touserdata(state, 1) else {
+            FunctionObject.initialize(payload, address: nil, name: nil, libraryName: nil)
+            throw badArgument(1, of: "funcptr", "function pointer expected, got \(stack.typeName(at: 1))")
+        }
+        FunctionObject.initialize(payload, address: address, name: nil, libraryName: nil)
+        return 0
+    }
+}
+
+/// `f:types(...)`. The adapter has laid the stack out as
+/// [f, ret, abi, arg1, ..., argN] whichever form the call used.
+@_cdecl("alien_core_function_types")
+public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let function = payload.assumingMemoryBound(to: FunctionObject.self)
+        let name = function.pointee.displayName
+        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: name)
+        try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
+                                           abi: parsed.abi, cif: function.cif, function: name)
+        return 0
+    }
+}
+
+/// The names `tostring(f)` shows: "alien function NAME, library LIB".
+@_cdecl("alien_core_function_names")
+public func alienCoreFunctionNames(_ payload: UnsafeMutableRawPointer,
+                                   _ name: UnsafeMutablePointer<UnsafePointer<CChar>?>,
+                                   _ library: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
+    let function = payload.assumingMemoryBound(to: FunctionObject.self)
+    name.pointee = UnsafePointer(function.pointee.name)
+    library.pointee = UnsafePointer(function.pointee.libraryName)
+}
+
+@_cdecl("alien_core_function_gc")
+public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) {
+    let function = payload.assumingMemoryBound(to: FunctionObject.self)
+    guard function.pointee.magic == FunctionObject.magic else { return }
+    function.pointee.signature.release()
+    free(function.pointee.name)
+    free(function.pointee.libraryName)
+    function.pointee.magic = 0
+    function.pointee.name = nil
+    function.pointee.libraryName = nil
+}
+
+/// Reads `ret, abi, arg...` type names from the stack.
+enum SignatureText {
+    struct Parsed {
+        var returnType: AlienType
+        var abi: ffi_abi
+        var arguments: [AlienType]
+    }
+
+    static func parse(_ stack: LuaStack, firstIndex: Int32, function: String) throws(AlienError) -> Parsed {
+        let returnType: AlienType
+        if stack.type(at: firstIndex) <= ALIEN_TNIL {
+            returnType = .int
+        } else {
+            returnType = try typeName(stack, at: firstIndex, what: "return type", function: function)
+        }
+        var abiName: String?
+        if stack.type(at: firstIndex + 1) > ALIEN_TNIL {
+            guard stack.type(at: firstIndex + 1) == ALIEN_TSTRING else {
+                throw .message("alien: abi of '\(function)' must be a string, got \(stack.typeName(at: firstIndex + 1))")
+            }
+            abiName = stack.string(at: firstIndex + 1)
+        }
+        let abi = try resolveABI(named: abiName, function: function)
+        var arguments: [AlienType] = []
+        let top = stack.top
+        if top >= firstIndex + 2 {
+            for index in (firstIndex + 2)...top {
+                let type = try typeName(stack, at: index, what: "argument #\(arguments.count + 1)", function: function)
+                guard type != .void else {
+                    throw .message("alien: argument #\(arguments.count + 1) of '\(function)' cannot be void")
+                }
+                arguments.append(type)
+            }
+        }
+        guard arguments.count <= Int(ALIEN_MAXARGS) else {
+            throw .message("alien: '\(function)' has \(arguments.count) arguments; at most \(ALIEN_MAXARGS) are supported")
+        }
+        return Parsed(returnType: returnType, abi: abi, arguments: arguments)
+    }
+
+    static func typeName(_ stack: LuaStack, at index: Int32, what: String, function: String) throws(AlienError) -> AlienType {
+        guard stack.type(at: index) == ALIEN_TSTRING, let name = stack.string(at: index) else {
+            throw .message("alien: \(what) of '\(function)' must be a type name, got \(stack.typeName(at: index))")
+        }
+        guard let type = AlienType(name: name) else {
+            throw unknownType(name, context: "\(what) of '\(function)'")
+        }
+        return type
+    }
+}
+
+func unknownType(_ name: String, context: String) -> AlienError {
+    .message("alien: unknown type '\(name)' in \(context) (valid types: \(AlienType.validNames))")
+}

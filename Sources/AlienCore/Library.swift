@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+
+/// A loaded library, living in the memory of a Lua full userdata.
+/// The adapter keeps the per-library function cache and the `alien.loaded` table.
+struct LibraryObject {
+    static let magic: UInt64 = 0x414C_4945_4E4C_4942  // "ALIENLIB"
+
+    var magic: UInt64
+    var handle: UnsafeMutableRawPointer?
+    var name: UnsafeMutablePointer<CChar>?
+    var isProcess: Bool
+}
+
+@_cdecl("alien_core_library_size")
+public func alienCoreLibrarySize() -> Int { MemoryLayout<LibraryObject>.size }
+
+/// Opens the library named at stack index 1 into the zeroed block `payload`,
+/// or the running process itself when `process` is nonzero (`alien.default`).
+@_cdecl("alien_core_library_open")
+public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer, _ process: Int32) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let library = payload.bindMemory(to: LibraryObject.self, capacity: 1)
+        if process != 0 {
+            library.initialize(to: LibraryObject(magic: LibraryObject.magic, handle: dlopen(nil, RTLD_NOW),
+                                                 name: strdup("default"), isProcess: true))
+            return 0
+        }
+        let name = try LuaStack(state).requireString(at: 1, argument: 1, of: "load")
+        switch LibrarySearch.open(name) {
+        case .success(let handle):
+            library.initialize(to: LibraryObject(magic: LibraryObject.magic, handle: handle,
+                                                 name: strdup(name), isProcess: false))
+            return 0
+        case .failure(let failure):
+            library.initialize(to: LibraryObject(magic: 0, handle: nil, name: nil, isProcess: false))
+            throw .message("alien: cannot load library '\(name)': \(failure.reason)")
+        }
+    }
+}
+
+/// Looks up the symbol named at stack index 2 and makes `function` (a zeroed
+/// block) an untyped function object for it.
+@_cdecl("alien_core_library_symbol")
+public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer,
+                                   _ function: UnsafeMutableRawPointer) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let library = payload.assumingMemoryBound(to: LibraryObject.self)
+        let symbol = try LuaStack(state).requireString(at: 2, argument: 2, of: "index")
+        let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
+        guard library.pointee.magic == LibraryObject.magic, let handle = library.pointee.handle else {
+            throw .message("alien: library '\(libraryName)' is closed")
+        }
+        _ = dlerror()
+        guard let address = dlsym(handle, symbol) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "null symbol"
+            throw .message("alien: symbol '\(symbol)' not found in library '\(libraryName)' (\(reason))")
+        }
+        FunctionObject.initialize(function, address: address, name: symbol, libraryName: libraryName)
+        return 0
+    }
+}
+
+@_cdecl("alien_core_library_name")
+public func alienCoreLibraryName(_ payload: UnsafeMutableRawPointer) -> UnsafePointer<CChar>? {
+    UnsafePointer(payload.assumingMemoryBound(to: LibraryObject.self).pointee.name)
+}
+
+/// `__gc`: closes the library (never the process) and frees the name.
+@_cdecl("alien_core_library_gc")
+public func alienCoreLibraryGC(_ payload: UnsafeMutableRawPointer) {
+    let library = payload.assumingMemoryBound(to: LibraryObject.self)
+    guard library.pointee.magic == LibraryObject.magic else { return }
+    if let handle = library.pointee.handle, !library.pointee.isProcess { dlclose(handle) }
+    free(library.pointee.name)
+    library.pointee = LibraryObject(magic: 0, handle: nil, name: nil, isProcess: false)
+}

@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CFFI
+
+/// A function's types, resolved once by `types()` into what a call needs:
+/// the alien type of each argument and libffi's prepared call interface.
+/// Its arrays are malloc'd because the cif points into them for as long
+/// as the function object lives.
+struct Signature {
+    var returnType: AlienType = .int
+    var argumentCount: Int32 = 0
+    /// Number of `ref` arguments, whose read-back values follow the result.
+    var refCount: Int32 = 0
+    var argumentTypes: UnsafeMutablePointer<AlienType>?
+    var ffiArgumentTypes: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>?
+    var isPrepared = false
+
+    /// Replaces the types and prepares `cif` for them.
+    mutating func set(returnType: AlienType, arguments: [AlienType], abi: ffi_abi,
+                      cif: UnsafeMutablePointer<ffi_cif>, function: String) throws(AlienError) {
+        release()
+        let count = arguments.count
+        let types = UnsafeMutablePointer<AlienType>.allocate(capacity: max(count, 1))
+        let ffiTypes = UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: max(count, 1))
+        for (index, type) in arguments.enumerated() {
+            types[index] = type
+            ffiTypes[index] = type.ffiType
+        }
+        argumentTypes = types
+        ffiArgumentTypes = ffiTypes
+        argumentCount = Int32(count)
+        refCount = Int32(arguments.filter(\.isRef).count)
+        self.returnType = returnType
+        guard ffi_prep_cif(cif, abi, UInt32(count), returnType.ffiType, ffiTypes) == FFI_OK else {
+            release()
+            throw .message("alien: libffi cannot prepare the signature of '\(function)'")
+        }
+        isPrepared = true
+    }
+
+    mutating func release() {
+        argumentTypes?.deallocate()
+        ffiArgumentTypes?.deallocate()
+        self = Signature()
+    }
+}
+
+/// The ABI a name stands for: "default", "cdecl", or "stdcall" (default where there is none).
+func resolveABI(named name: String?, function: String) throws(AlienError) -> ffi_abi {
+    switch name {
+    case nil, "default", "cdecl", "stdcall":
+        return alien_ffi_default_abi()
+    case let other?:
+        throw .message("alien: unknown abi '\(other)' for '\(function)' (valid: default, cdecl, stdcall)")
+    }
+}

@@ -1,0 +1,2 @@
+/* alien.so for this Lua: the shared adapter compiled against its headers (Package.swift). */
+#include "alien_adapter.c"

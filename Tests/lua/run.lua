@@ -1,0 +1,83 @@
+-- The Lua suite's runner: lua run.lua test_a.lua test_b.lua ...
+-- Each file calls test(name, fn); a test passes when fn returns without error.
+-- Environment: ALIEN_TESTLIB is the path of our C test library.
+-- The last line printed is "N passed, N failed".
+
+local passed, failed = 0, 0
+local current_file
+local tests = {}
+
+function test(name, fn)
+  tests[#tests + 1] = { file = current_file, name = name, fn = fn }
+end
+
+-- Asserts that fn(...) raises a Lua error whose message contains every pattern (plain text).
+function raises(fn, ...)
+  local ok, err = pcall(fn)
+  if ok then error("expected an error, got none", 2) end
+  err = tostring(err)
+  for i = 1, select("#", ...) do
+    local want = select(i, ...)
+    if not err:find(want, 1, true) then
+      error(("error message %q does not contain %q"):format(err, want), 2)
+    end
+  end
+  return err
+end
+
+function eq(actual, expected, what)
+  if actual ~= expected then
+    error(("%sexpected %s, got %s"):format(what and (what .. ": ") or "",
+      tostring(expected), tostring(actual)), 2)
+  end
+end
+
+function near(actual, expected, tolerance, what)
+  if type(actual) ~= "number" or math.abs(actual - expected) > (tolerance or 1e-9) then
+    error(("%sexpected about %s, got %s"):format(what and (what .. ": ") or "",
+      tostring(expected), tostring(actual)), 2)
+  end
+end
+
+-- Lua version facts tests branch on.
+LUA_INTEGERS = math.type ~= nil          -- 5.3 and 5.4: exact 64-bit integers
+IS_51 = _VERSION == "Lua 5.1"            -- 5.1 and LuaJIT
+TESTLIB = os.getenv("ALIEN_TESTLIB") or "build/testlib/libalientest.so"
+
+-- Resident set size in KiB (Linux), for tests that memory stays flat.
+function rss_kib()
+  local f = io.open("/proc/self/status")
+  if not f then return 0 end
+  local text = f:read("*a")
+  f:close()
+  return tonumber(text:match("VmRSS:%s*(%d+)")) or 0
+end
+
+local dir = arg[0]:match("^(.*)/[^/]*$") or "."
+for i = 1, #arg do
+  current_file = arg[i]
+  local chunk, err = loadfile(arg[i]) or loadfile(dir .. "/" .. arg[i])
+  if not chunk then
+    print("FAIL " .. arg[i] .. ": cannot load: " .. tostring(err))
+    failed = failed + 1
+  else
+    local ok, lerr = pcall(chunk)
+    if not ok then
+      print("FAIL " .. arg[i] .. ": error at top level: " .. tostring(lerr))
+      failed = failed + 1
+    end
+  end
+end
+
+for _, t in ipairs(tests) do
+  local ok, err = xpcall(t.fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    print(("FAIL %s: %s\n  %s"):format(t.file, t.name, tostring(err):gsub("\n", "\n  ")))
+  end
+end
+
+print(("%d passed, %d failed"):format(passed, failed))
+os.exit(failed == 0 and 0 or 1)

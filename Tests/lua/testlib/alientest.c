@@ -1,0 +1,96 @@
+/* alien's own C test library: functions over every type of SPEC section 3,
+   long mixed argument lists, ref out-parameters, NULL handling and errno.
+   Built by the test run (Makefile: build/testlib/libalientest.so). */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Identity over every type: what goes in must come back. */
+signed char tl_byte(signed char x) { return x; }
+unsigned char tl_char(unsigned char x) { return x; }
+short tl_short(short x) { return x; }
+unsigned short tl_ushort(unsigned short x) { return x; }
+int tl_int(int x) { return x; }
+unsigned int tl_uint(unsigned int x) { return x; }
+long tl_long(long x) { return x; }
+unsigned long tl_ulong(unsigned long x) { return x; }
+long long tl_longlong(long long x) { return x; }
+unsigned long long tl_ulonglong(unsigned long long x) { return x; }
+ptrdiff_t tl_ptrdiff_t(ptrdiff_t x) { return x; }
+size_t tl_size_t(size_t x) { return x; }
+float tl_float(float x) { return x; }
+double tl_double(double x) { return x; }
+const char *tl_string(const char *x) { return x; }
+void *tl_pointer(void *x) { return x; }
+
+/* Arithmetic done in C, so a wrong conversion shows. */
+int tl_add(int a, int b) { return a + b; }
+double tl_addd(double a, double b) { return a + b; }
+float tl_mulf(float a, float b) { return a * b; }
+long long tl_ll_mul(long long a, long long b) { return a * b; }
+unsigned long long tl_ull_add(unsigned long long a, unsigned long long b) { return a + b; }
+unsigned long long tl_ull_max(void) { return ULLONG_MAX; }
+long long tl_ll_min(void) { return LLONG_MIN; }
+long long tl_ll_max(void) { return LLONG_MAX; }
+unsigned int tl_uint_max(void) { return UINT_MAX; }
+/* Narrowing done by C: what a return of each width looks like. */
+signed char tl_byte_of(int x) { return (signed char)x; }
+unsigned char tl_char_of(int x) { return (unsigned char)x; }
+short tl_short_of(int x) { return (short)x; }
+unsigned short tl_ushort_of(int x) { return (unsigned short)x; }
+/* The argument as C received it, widened: shows argument wrapping. */
+int tl_byte_arg(signed char x) { return x; }
+int tl_char_arg(unsigned char x) { return x; }
+int tl_short_arg(short x) { return x; }
+long long tl_uint_arg(unsigned int x) { return x; }
+
+void tl_void(void) {}
+static int counter;
+void tl_bump(int by) { counter += by; }
+int tl_counter(void) { return counter; }
+
+/* 20 arguments, integers and doubles alternating, more than the registers
+   of either class hold; each is weighted by its position so order shows. */
+double tl_mixed20(int a1, double a2, long a3, float a4, short a5, double a6,
+                  long long a7, double a8, unsigned char a9, double a10,
+                  int a11, double a12, long a13, double a14, signed char a15,
+                  double a16, unsigned a17, double a18, size_t a19, double a20) {
+    return 1 * a1 + 2 * a2 + 3 * a3 + 4 * a4 + 5 * a5 + 6 * a6 + 7 * a7 + 8 * a8
+         + 9 * a9 + 10 * a10 + 11 * a11 + 12 * a12 + 13 * a13 + 14 * a14 + 15 * a15
+         + 16 * a16 + 17 * a17 + 18 * a18 + 19 * (double)a19 + 20 * a20;
+}
+
+/* 12 integers: the last six go on the stack. */
+long tl_sum12(long a, long b, long c, long d, long e, long f,
+              long g, long h, long i, long j, long k, long l) {
+    return a + 2*b + 3*c + 4*d + 5*e + 6*f + 7*g + 8*h + 9*i + 10*j + 11*k + 12*l;
+}
+
+/* ref out-parameters */
+void tl_ref_int(int *p) { *p = *p * 2 + 1; }
+int tl_ref_mixed(int *a, double *b, unsigned char *c, unsigned *d) {
+    *a += 1; *b *= 2; *c = (unsigned char)(*c + 1); *d = *d * 3;
+    return 7;
+}
+int tl_divmod(int a, int b, int *quotient, int *remainder) {
+    if (b == 0) return 0;
+    *quotient = a / b; *remainder = a % b;
+    return 1;
+}
+
+/* NULL handling */
+int tl_is_null(const void *p) { return p == NULL; }
+const char *tl_null_string(void) { return NULL; }
+void *tl_null_pointer(void) { return NULL; }
+const char *tl_hello(void) { return "hello"; }
+size_t tl_strlen(const char *s) { return s ? strlen(s) : (size_t)-1; }
+int tl_first_byte(const unsigned char *p) { return p ? p[0] : -1; }
+
+/* errno */
+int tl_fail_with(int e) { errno = e; return -1; }
+
+/* function pointers */
+typedef int (*tl_binop)(int, int);
+tl_binop tl_get_adder(void) { return tl_add; }

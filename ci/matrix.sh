@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the Lua suite under each built Lua: ci/matrix.sh [--debug] TAG...
+# --debug adds a run against build/lua5.4-debug/alien.so (DESIGN.md).
+# Prints each Lua's counts, then the totals as "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. ci/lua-for-tag.sh
+
+tags=()
+for a in "$@"; do
+  if [ "$a" = "--debug" ]; then debug=1; else tags+=("$a"); fi
+done
+[ ${#tags[@]} -gt 0 ] || tags=(lua5.1 lua5.2 lua5.3 lua5.4 luajit)
+[ -n "${debug:-}" ] && tags+=(lua5.4-debug)
+
+export ALIEN_TESTLIB="$PWD/build/testlib/libalientest.so"
+total_passed=0
+total_failed=0
+for tag in "${tags[@]}"; do
+  lua=$(lua_for_tag "$tag")
+  echo "== $tag ($lua)"
+  if [ ! -f "build/$tag/alien.so" ]; then
+    echo "FAIL: build/$tag/alien.so is missing"
+    total_failed=$((total_failed + 1))
+    continue
+  fi
+  out=$(LUA_CPATH="build/$tag/?.so" LUA_PATH="Tests/lua/?.lua" "$lua" Tests/lua/run.lua Tests/lua/test_*.lua 2>&1)
+  status=$?
+  echo "$out" | sed 's/^/  /'
+  counts=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+  if [ -z "$counts" ]; then
+    echo "FAIL: the suite under $tag stopped early (exit $status)"
+    total_failed=$((total_failed + 1))
+    continue
+  fi
+  p=${counts%% passed*}; f=${counts#*, }; f=${f%% failed*}
+  total_passed=$((total_passed + p))
+  total_failed=$((total_failed + f))
+  [ "$status" -eq 0 ] || [ "$f" -gt 0 ] || total_failed=$((total_failed + 1))
+done
+
+echo "Lua suite, all versions:"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
