@@ -50,6 +50,7 @@ $(ALL_TAGS):
 	$(INCENV_$@)="$(INCDIR_$@)" $(SWIFT) build -c release --product $(PRODUCT_$@)
 	@mkdir -p $(BUILD)/$@
 	cp .build/release/lib$(PRODUCT_$@).so $(BUILD)/$@/alien.so
+	strip --strip-unneeded $(BUILD)/$@/alien.so
 	@echo "built $(BUILD)/$@/alien.so"
 
 # Debug build: a longjmp over a Swift frame traps at once in Swift's

@@ -26,6 +26,7 @@ let adapterLinkerFlags = [
     "-static-stdlib",
     "-Xlinker", "--version-script=\(packageRoot)/Sources/AlienAdapter/alien.map",
     "-Xlinker", "-z", "-Xlinker", "nodelete",
+    "-Xlinker", "--gc-sections",
 ]
 
 let adapterTargets: [Target] = luaVersions.map { lua in
