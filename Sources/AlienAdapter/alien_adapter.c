@@ -18,6 +18,9 @@
 #define ALIEN_VERSION "0.8.0"
 #define ALIEN_LIBRARY_MT "alien_library"
 #define ALIEN_FUNCTION_MT "alien_function"
+#define ALIEN_BUFFER_MT "alien_buffer"
+#define ALIEN_ARRAY_MT "alien_array"
+#define ALIEN_TAG_PREFIX "alien.tag."
 #define ALIEN_LOADED_KEY "alien.loaded"
 #define ALIEN_STRUCT_KEY "alien.struct"
 
@@ -112,6 +115,10 @@ const char *alien_lua_tostring(lua_State *L, int idx, size_t *len) {
 
 void *alien_lua_touserdata(lua_State *L, int idx) { return lua_touserdata(L, idx); }
 
+size_t alien_lua_rawlen(lua_State *L, int idx) {
+    return lua_type(L, idx) == LUA_TTABLE ? (size_t)alien_rawlen(L, idx) : 0;
+}
+
 void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
     if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < minsize) return NULL;
     return lua_touserdata(L, idx);
@@ -129,6 +136,8 @@ void alien_lua_seterror(const char *message) {
 static int alien_raise(lua_State *L) {
     return luaL_error(L, "%s", alien_error_message);
 }
+
+static void alien_pushfunction(lua_State *L, void *address);
 
 /* Pushes the values the core handed back. */
 static int alien_push(lua_State *L, const alien_value *values, int count) {
@@ -149,6 +158,7 @@ static int alien_push(lua_State *L, const alien_value *values, int count) {
             break;
         case ALIEN_VBOOL: lua_pushboolean(L, v->v.i != 0); break;
         case ALIEN_VSTACK: lua_pushvalue(L, (int)v->v.i); break;
+        case ALIEN_VFUNC: alien_pushfunction(L, (void *)v->v.p); break;
         default: lua_pushnil(L); break;
         }
     }
@@ -158,15 +168,22 @@ static int alien_push(lua_State *L, const alien_value *values, int count) {
 /* Runs a core entry point that only reads the stack and returns values. */
 typedef int (*alien_core_fn)(lua_State *L, alien_value *out);
 
-static int alien_run(lua_State *L, alien_core_fn fn) {
-    alien_value out[ALIEN_MAXRESULTS];
+/* Calls the core, converting a number argument to a string in place and
+   calling again when the core asks for it; raises the core's errors. */
+static int alien_call(lua_State *L, alien_core_fn fn, alien_value *out) {
     int n;
     for (;;) {
         n = fn(L, out);
         if (n > ALIEN_TOSTRING_BASE) break;
-        lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL); /* Lua's own number-to-string, then again */
+        lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL); /* Lua's own number-to-string */
     }
     if (n < 0) return alien_raise(L);
+    return n;
+}
+
+static int alien_run(lua_State *L, alien_core_fn fn) {
+    alien_value out[ALIEN_MAXRESULTS];
+    int n = alien_call(L, fn, out);
     return alien_push(L, out, n);
 }
 
@@ -311,6 +328,295 @@ static int alien_funcptr(lua_State *L) {
     return 1;
 }
 
+/* An anonymous function object for an address read from memory. */
+static void alien_pushfunction(lua_State *L, void *address) {
+    if (address == NULL) { lua_pushnil(L); return; }
+    alien_core_function_init_address(alien_newfunction(L), address);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Buffers                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* A new buffer on the stack, from the argument at `source` (0: `size` zeroed bytes). */
+static void alien_newbuffer(lua_State *L, size_t block_size, int source) {
+    void *block = lua_newuserdata(L, block_size);
+    memset(block, 0, block_size);
+    alien_setmetatable(L, ALIEN_BUFFER_MT);
+    alien_core_buffer_init(L, block, block_size, source);
+}
+
+/* alien.buffer([size | string | lightuserdata]) */
+static int alien_buffer(lua_State *L) {
+    size_t block_size;
+    lua_settop(L, 1);
+    if (alien_core_buffer_request(L, &block_size) < 0) return alien_raise(L);
+    alien_newbuffer(L, block_size, 1);
+    return 1;
+}
+
+ALIEN_ENTRY(alien_buffer_byte, alien_core_buffer_byte)
+ALIEN_ENTRY(alien_buffer_setbyte, alien_core_buffer_setbyte)
+ALIEN_ENTRY(alien_buffer_length, alien_core_buffer_length)
+ALIEN_ENTRY(alien_buffer_strlen, alien_core_buffer_strlen)
+ALIEN_ENTRY(alien_buffer_tostring, alien_core_buffer_tostring)
+ALIEN_ENTRY(alien_buffer_topointer, alien_core_buffer_topointer)
+ALIEN_ENTRY(alien_buffer_tooffset, alien_core_buffer_tooffset)
+ALIEN_ENTRY(alien_buffer_get, alien_core_buffer_get)
+ALIEN_ENTRY(alien_buffer_set, alien_core_buffer_set)
+ALIEN_ENTRY(alien_buffer_realloc, alien_core_buffer_realloc)
+
+/* buf[i] reads byte i; buf.name finds a method (upvalue 1: the methods). */
+static int alien_buffer_index(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TNUMBER) return alien_buffer_byte(L);
+    lua_settop(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 1;
+}
+
+static int alien_buffer_newindex(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TNUMBER)
+        return luaL_error(L, "alien: buffer index must be a number, got %s", luaL_typename(L, 2));
+    return alien_buffer_setbyte(L);
+}
+
+static int alien_buffer_gc(lua_State *L) {
+    alien_core_buffer_gc(luaL_checkudata(L, 1, ALIEN_BUFFER_MT));
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Arrays                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static int alien_array_newindex(lua_State *L);
+
+/* alien.array(type, n | {values} [, buffer]) */
+static int alien_array(lua_State *L) {
+    size_t length, i;
+    ptrdiff_t bytes;
+    int buffer_index = 3, array_index;
+    lua_settop(L, 3);
+    if (alien_core_array_plan(L, &length, &bytes) < 0) return alien_raise(L);
+    if (bytes >= 0) {
+        alien_newbuffer(L, alien_core_buffer_block_size((size_t)bytes), 0);
+        buffer_index = 4;
+    }
+    alien_core_array_init(L, alien_newobject(L, alien_core_array_size(), ALIEN_ARRAY_MT), buffer_index, length);
+    array_index = lua_gettop(L);
+    alien_getuservalue(L, array_index);     /* the array keeps its buffer */
+    lua_pushvalue(L, buffer_index);
+    lua_setfield(L, -2, "buffer");
+    lua_pop(L, 1);
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        for (i = 1; i <= length; i++) {
+            lua_pushcfunction(L, alien_array_newindex);
+            lua_pushvalue(L, array_index);
+            lua_pushinteger(L, (lua_Integer)i);
+            lua_rawgeti(L, 2, (int)i);
+            lua_call(L, 3, 0);
+        }
+    }
+    return 1;
+}
+
+ALIEN_ENTRY(alien_array_get, alien_core_array_get)
+ALIEN_ENTRY(alien_array_length, alien_core_array_length)
+
+/* arr[i] = v; a string or userdata whose address is stored is pinned in the uservalue. */
+static int alien_array_newindex(lua_State *L) {
+    alien_value out[1];
+    int pin;
+    lua_settop(L, 3);
+    pin = alien_call(L, alien_core_array_set, out);
+    alien_getuservalue(L, 1);
+    lua_pushvalue(L, 2);
+    if (pin) lua_pushvalue(L, 3); else lua_pushnil(L);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+/* arr[i], arr.type/length/size/buffer, and methods (upvalue 1). */
+static int alien_array_index(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TNUMBER) return alien_array_get(L);
+    lua_settop(L, 2);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "buffer") == 0) {
+        alien_getuservalue(L, 1);
+        lua_getfield(L, -1, "buffer");
+        return 1;
+    }
+    return alien_run(L, alien_core_array_field);
+}
+
+static int alien_array_next(lua_State *L) {
+    alien_value out[1];
+    lua_Integer i = luaL_checkinteger(L, 2) + 1;
+    if (alien_core_array_length(L, out) < 0) return alien_raise(L);
+    if (i > out[0].v.i) return 0;
+    lua_settop(L, 1);
+    lua_pushinteger(L, i);
+    alien_call(L, alien_core_array_get, out);
+    return alien_push(L, out, 1) + 1;
+}
+
+/* arr:ipairs() */
+static int alien_array_ipairs(lua_State *L) {
+    luaL_checkudata(L, 1, ALIEN_ARRAY_MT);
+    lua_pushcfunction(L, alien_array_next);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
+}
+
+/* arr:realloc(n): resizes the buffer; pins past the new end are dropped. */
+static int alien_array_realloc(lua_State *L) {
+    alien_value out[1];
+    void *array = luaL_checkudata(L, 1, ALIEN_ARRAY_MT);
+    size_t bytes;
+    lua_Integer length, old_length, i;
+    lua_settop(L, 2);
+    if (alien_core_array_realloc_plan(L, &bytes) < 0) return alien_raise(L);
+    length = lua_tointeger(L, 2);
+    alien_core_array_length(L, out);
+    old_length = out[0].v.i;
+    alien_getuservalue(L, 1);               /* 3 */
+    lua_getfield(L, 3, "buffer");
+    lua_replace(L, 1);                      /* [buffer, n, uservalue] as buffer:realloc wants */
+    lua_pushinteger(L, (lua_Integer)bytes);
+    lua_replace(L, 2);
+    if (alien_core_buffer_realloc(L, out) < 0) return alien_raise(L);
+    alien_core_array_set_length(array, (size_t)length);
+    for (i = length + 1; i <= old_length; i++) {
+        lua_pushnil(L);
+        lua_rawseti(L, 3, (int)i);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pointers and raw memory                                                */
+/* ---------------------------------------------------------------------- */
+
+ALIEN_ENTRY(alien_memmove, alien_core_memmove)
+ALIEN_ENTRY(alien_memset, alien_core_memset)
+ALIEN_ENTRY(alien_isnull, alien_core_isnull)
+ALIEN_ENTRY(alien_pointer_tostring, alien_core_pointer_tostring)
+
+/* alien.to<type>(ptr [, n]); upvalue 1 is the type's code. */
+static int alien_unpack(lua_State *L) {
+    int type = (int)lua_tointeger(L, lua_upvalueindex(1));
+    size_t count, i;
+    void *pointer;
+    if (alien_core_unpack_count(L, type, &count, &pointer) < 0) return alien_raise(L);
+    if (count == 0) { lua_pushnil(L); return 1; }
+    luaL_checkstack(L, (int)count, "alien: too many values to unpack");
+    for (i = 0; i < count; i++) {
+        alien_value value = alien_core_unpack_value(pointer, type, i);
+        alien_push(L, &value, 1);
+    }
+    return (int)count;
+}
+
+static const char *const alien_unpack_types[] = {
+    "char", "byte", "short", "ushort", "int", "uint", "long", "ulong", "longlong",
+    "ulonglong", "ptrdiff_t", "size_t", "float", "double", NULL
+};
+
+/* ---------------------------------------------------------------------- */
+/* Tags: userdata carrying values under a named metatable                 */
+/* ---------------------------------------------------------------------- */
+
+/* Pushes the metatable registered for tag `name`, creating it on first use. */
+static void alien_pushtag(lua_State *L, int name_index) {
+    const char *name = luaL_checkstring(L, name_index);
+    lua_pushfstring(L, ALIEN_TAG_PREFIX "%s", name);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    lua_remove(L, -2);
+}
+
+/* alien.tag(name) */
+static int alien_tag(lua_State *L) {
+    alien_pushtag(L, 1);
+    return 1;
+}
+
+static void alien_check_wrappable(lua_State *L, int first, int last) {
+    int i;
+    for (i = first; i <= last; i++) {
+        int t = lua_type(L, i);
+        if (t != LUA_TNIL && t != LUA_TNUMBER && t != LUA_TUSERDATA && t != LUA_TLIGHTUSERDATA)
+            luaL_argerror(L, i, lua_pushfstring(L, "nil, number or userdata expected, got %s", luaL_typename(L, i)));
+    }
+}
+
+/* alien.wrap(name, ...) */
+static int alien_wrap(lua_State *L) {
+    int i, n = lua_gettop(L);
+    int *count;
+    luaL_checkstring(L, 1);
+    alien_check_wrappable(L, 2, n);
+    count = (int *)lua_newuserdata(L, sizeof(int));
+    *count = n - 1;
+    alien_pushtag(L, 1);
+    lua_setmetatable(L, -2);
+    lua_createtable(L, n - 1, 0);
+    for (i = 2; i <= n; i++) {
+        lua_pushvalue(L, i);
+        lua_rawseti(L, -2, i - 1);
+    }
+    alien_setuservalue(L, -2);
+    return 1;
+}
+
+/* The value count of obj (stack index 2) if it carries tag name (index 1); raises otherwise. */
+static int alien_checktagged(lua_State *L, const char *function) {
+    int tagged;
+    luaL_checkstring(L, 1);
+    alien_pushtag(L, 1);
+    tagged = lua_type(L, 2) == LUA_TUSERDATA && lua_getmetatable(L, 2) && lua_rawequal(L, -1, -2);
+    if (!tagged)
+        return luaL_error(L, "alien: bad argument #2 to '%s' (object with tag '%s' expected, got %s)",
+                          function, lua_tostring(L, 1), luaL_typename(L, 2));
+    lua_settop(L, lua_gettop(L) - 2);
+    return *(int *)lua_touserdata(L, 2);
+}
+
+/* alien.unwrap(name, obj) */
+static int alien_unwrap(lua_State *L) {
+    int i, count;
+    lua_settop(L, 2);
+    count = alien_checktagged(L, "unwrap");
+    luaL_checkstack(L, count + 1, "alien: too many values");
+    alien_getuservalue(L, 2);
+    for (i = 1; i <= count; i++) lua_rawgeti(L, 3, i);
+    return count;
+}
+
+/* alien.rewrap(name, obj, ...): replaces the values; extra ones are ignored, missing ones nil. */
+static int alien_rewrap(lua_State *L) {
+    int i, count, given = lua_gettop(L) - 2;
+    count = alien_checktagged(L, "rewrap");
+    alien_check_wrappable(L, 3, lua_gettop(L));
+    alien_getuservalue(L, 2);
+    for (i = 1; i <= count; i++) {
+        if (i <= given) lua_pushvalue(L, 2 + i); else lua_pushnil(L);
+        lua_rawseti(L, -2, i);
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The module                                                             */
 /* ---------------------------------------------------------------------- */
@@ -350,8 +656,50 @@ static const luaL_Reg alien_function_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg alien_buffer_metamethods[] = {
+    {"__newindex", alien_buffer_newindex},
+    {"__len", alien_buffer_length},
+    {"__tostring", alien_buffer_tostring},
+    {"__gc", alien_buffer_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_buffer_methods[] = {
+    {"strlen", alien_buffer_strlen},
+    {"len", alien_buffer_strlen},
+    {"tostring", alien_buffer_tostring},
+    {"topointer", alien_buffer_topointer},
+    {"tooffset", alien_buffer_tooffset},
+    {"get", alien_buffer_get},
+    {"set", alien_buffer_set},
+    {"realloc", alien_buffer_realloc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_array_metamethods[] = {
+    {"__newindex", alien_array_newindex},
+    {"__len", alien_array_length},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_array_methods[] = {
+    {"ipairs", alien_array_ipairs},
+    {"realloc", alien_array_realloc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg alien_module_functions[] = {
     {"load", alien_load},
+    {"buffer", alien_buffer},
+    {"array", alien_array},
+    {"memmove", alien_memmove},
+    {"memset", alien_memset},
+    {"isnull", alien_isnull},
+    {"tostring", alien_pointer_tostring},
+    {"tag", alien_tag},
+    {"wrap", alien_wrap},
+    {"unwrap", alien_unwrap},
+    {"rewrap", alien_rewrap},
     {"funcptr", alien_funcptr},
     {"sizeof", alien_sizeof},
     {"align", alien_align},
@@ -364,13 +712,16 @@ static const luaL_Reg alien_struct_functions[] = {
     {NULL, NULL}
 };
 
+/* A metatable whose __index is the methods table, or, when `index` is given,
+   that function with the methods table as its upvalue. */
 static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *metamethods,
-                               const luaL_Reg *methods) {
+                               const luaL_Reg *methods, lua_CFunction index) {
     luaL_newmetatable(L, name);
     alien_setfuncs(L, metamethods);
     if (methods != NULL) {
         lua_newtable(L);
         alien_setfuncs(L, methods);
+        if (index != NULL) lua_pushcclosure(L, index, 1);
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
@@ -388,8 +739,11 @@ int luaopen_alien_struct(lua_State *L) {
 }
 
 int luaopen_alien(lua_State *L) {
-    alien_newmetatable(L, ALIEN_LIBRARY_MT, alien_library_methods, NULL);
-    alien_newmetatable(L, ALIEN_FUNCTION_MT, alien_function_metamethods, alien_function_methods);
+    const char *const *type;
+    alien_newmetatable(L, ALIEN_LIBRARY_MT, alien_library_methods, NULL, NULL);
+    alien_newmetatable(L, ALIEN_FUNCTION_MT, alien_function_metamethods, alien_function_methods, NULL);
+    alien_newmetatable(L, ALIEN_BUFFER_MT, alien_buffer_metamethods, alien_buffer_methods, alien_buffer_index);
+    alien_newmetatable(L, ALIEN_ARRAY_MT, alien_array_metamethods, alien_array_methods, alien_array_index);
 
     lua_newtable(L);                        /* the module */
     alien_setfuncs(L, alien_module_functions);
@@ -397,6 +751,13 @@ int luaopen_alien(lua_State *L) {
     lua_setfield(L, -2, "version");
     lua_pushliteral(L, ALIEN_PLATFORM);
     lua_setfield(L, -2, "platform");
+    for (type = alien_unpack_types; *type != NULL; type++) {
+        lua_pushinteger(L, alien_core_type_code(*type));
+        lua_pushcclosure(L, alien_unpack, 1);
+        lua_pushfstring(L, "to%s", *type);
+        lua_insert(L, -2);
+        lua_settable(L, -3);
+    }
 
     alien_pushloaded(L);                    /* alien.loaded: weak values */
     if (!lua_istable(L, -1)) {

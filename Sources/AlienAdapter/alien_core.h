@@ -12,10 +12,44 @@ void alien_core_library_gc(void *library);
 
 size_t alien_core_function_size(void);
 int alien_core_function_from_pointer(lua_State *L, void *function);
+void alien_core_function_init_address(void *function, void *address);
 int alien_core_function_types(lua_State *L, void *function);
 void alien_core_function_names(void *function, const char **name, const char **library);
 void alien_core_function_gc(void *function);
 int alien_core_call(lua_State *L, alien_value *out);
+
+int alien_core_buffer_request(lua_State *L, size_t *block_size);
+size_t alien_core_buffer_block_size(size_t bytes);
+void alien_core_buffer_init(lua_State *L, void *block, size_t block_size, int source);
+int alien_core_buffer_get(lua_State *L, alien_value *out);
+int alien_core_buffer_set(lua_State *L, alien_value *out);
+int alien_core_buffer_byte(lua_State *L, alien_value *out);
+int alien_core_buffer_setbyte(lua_State *L, alien_value *out);
+int alien_core_buffer_length(lua_State *L, alien_value *out);
+int alien_core_buffer_strlen(lua_State *L, alien_value *out);
+int alien_core_buffer_tostring(lua_State *L, alien_value *out);
+int alien_core_buffer_topointer(lua_State *L, alien_value *out);
+int alien_core_buffer_tooffset(lua_State *L, alien_value *out);
+int alien_core_buffer_realloc(lua_State *L, alien_value *out);
+void alien_core_buffer_gc(void *block);
+
+size_t alien_core_array_size(void);
+int alien_core_array_plan(lua_State *L, size_t *length, ptrdiff_t *bytes);
+void alien_core_array_init(lua_State *L, void *block, int buffer_index, size_t length);
+int alien_core_array_get(lua_State *L, alien_value *out);
+int alien_core_array_set(lua_State *L, alien_value *out);
+int alien_core_array_field(lua_State *L, alien_value *out);
+int alien_core_array_length(lua_State *L, alien_value *out);
+int alien_core_array_realloc_plan(lua_State *L, size_t *bytes);
+void alien_core_array_set_length(void *block, size_t length);
+
+int alien_core_memmove(lua_State *L, alien_value *out);
+int alien_core_memset(lua_State *L, alien_value *out);
+int alien_core_isnull(lua_State *L, alien_value *out);
+int alien_core_pointer_tostring(lua_State *L, alien_value *out);
+int alien_core_unpack_count(lua_State *L, int type, size_t *count, void **pointer);
+alien_value alien_core_unpack_value(const void *pointer, int type, size_t i);
+int alien_core_type_code(const char *name);
 
 int alien_core_sizeof(lua_State *L, alien_value *out);
 int alien_core_align(lua_State *L, alien_value *out);

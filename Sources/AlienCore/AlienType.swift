@@ -1,4 +1,9 @@
 import CFFI
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The C types a Lua program can name (SPEC section 3).
 /// Names are resolved to this once, when a signature is set; calls only switch on it.
@@ -8,27 +13,79 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
     case string, pointer, callback
     case refChar, refInt, refUInt, refDouble
 
-    public var name: Swift.String {
+    public var name: Swift.String { staticName.description }
+
+    /// The name as Lua programs write it; static, so comparing needs no allocation.
+    var staticName: StaticString {
         switch self {
+        case .void: return "void"
+        case .byte: return "byte"
+        case .char: return "char"
+        case .short: return "short"
+        case .ushort: return "ushort"
+        case .int: return "int"
+        case .uint: return "uint"
+        case .long: return "long"
+        case .ulong: return "ulong"
+        case .longlong: return "longlong"
+        case .ulonglong: return "ulonglong"
+        case .ptrdiff_t: return "ptrdiff_t"
+        case .size_t: return "size_t"
+        case .float: return "float"
+        case .double: return "double"
+        case .string: return "string"
+        case .pointer: return "pointer"
+        case .callback: return "callback"
         case .refChar: return "ref char"
         case .refInt: return "ref int"
         case .refUInt: return "ref uint"
         case .refDouble: return "ref double"
-        default: return "\(self)"
         }
     }
 
-    /// The type a name stands for, or nil for an unknown name.
-    public init?(name: UnsafeBufferPointer<UInt8>) {
-        guard let found = AlienType.allCases.first(where: { $0.name.utf8.elementsEqual(name) }) else {
-            return nil
+    /// The type a name stands for, or nil for an unknown name. Constant time:
+    /// a switch on length and first byte picks the one candidate, then its
+    /// bytes are compared (DESIGN.md: no type-name search on the hot path).
+    public init?(name: UnsafeRawBufferPointer) {
+        guard name.count >= 3, name.count <= 10 else { return nil }
+        let candidate: AlienType
+        switch (name.count, name[0]) {
+        case (3, UInt8(ascii: "i")): candidate = .int
+        case (4, UInt8(ascii: "v")): candidate = .void
+        case (4, UInt8(ascii: "b")): candidate = .byte
+        case (4, UInt8(ascii: "c")): candidate = .char
+        case (4, UInt8(ascii: "u")): candidate = .uint
+        case (4, UInt8(ascii: "l")): candidate = .long
+        case (5, UInt8(ascii: "s")): candidate = .short
+        case (5, UInt8(ascii: "u")): candidate = .ulong
+        case (5, UInt8(ascii: "f")): candidate = .float
+        case (6, UInt8(ascii: "u")): candidate = .ushort
+        case (6, UInt8(ascii: "d")): candidate = .double
+        case (6, UInt8(ascii: "s")): candidate = name[1] == UInt8(ascii: "t") ? .string : .size_t
+        case (7, UInt8(ascii: "p")): candidate = .pointer
+        case (7, UInt8(ascii: "r")): candidate = .refInt
+        case (8, UInt8(ascii: "l")): candidate = .longlong
+        case (8, UInt8(ascii: "c")): candidate = .callback
+        case (8, UInt8(ascii: "r")): candidate = name[4] == UInt8(ascii: "c") ? .refChar : .refUInt
+        case (9, UInt8(ascii: "u")): candidate = .ulonglong
+        case (9, UInt8(ascii: "p")): candidate = .ptrdiff_t
+        case (10, UInt8(ascii: "r")): candidate = .refDouble
+        default: return nil
         }
-        self = found
+        guard memcmp(candidate.staticName.utf8Start, name.baseAddress!, name.count) == 0 else { return nil }
+        self = candidate
     }
 
     public init?(name: Swift.String) {
-        guard let found = AlienType.allCases.first(where: { $0.name == name }) else { return nil }
-        self = found
+        var name = name
+        guard let type = name.withUTF8({ AlienType(name: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = type
+    }
+
+    /// The type named by a C string of known length (a Lua string's bytes).
+    @inline(__always)
+    init?(bytes: UnsafePointer<CChar>, count: Int) {
+        self.init(name: UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
     /// "void, byte, char, ..." for error messages.

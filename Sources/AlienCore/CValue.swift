@@ -74,10 +74,24 @@ enum CValue {
 
     static let nilValue = alien_value()
 
-    /// The Lua value for a `type` stored at its natural width in memory.
+    /// A Lua string of `count` bytes.
     @inline(__always)
-    static func load(_ type: AlienType, from memory: UnsafeRawPointer) -> alien_value {
+    static func bytesValue(_ bytes: UnsafeRawPointer, count: Int) -> alien_value {
+        var result = alien_value()
+        result.kind = Int32(ALIEN_VLSTR.rawValue)
+        result.v.p = bytes
+        result.len = count
+        return result
+    }
+
+    /// The Lua value for a `type` stored at its natural width in memory.
+    /// A `callback` read from memory is an alien function when asked for (`buf:get`).
+    @inline(__always)
+    static func load(_ type: AlienType, from memory: UnsafeRawPointer,
+                     callbackAsFunction: Bool = false) -> alien_value {
         switch type {
+        case .callback where callbackAsFunction:
+            return pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self), kind: ALIEN_VFUNC)
         case .void: return nilValue
         case .float: return numberValue(Double(memory.loadUnaligned(as: Float.self)))
         case .double: return numberValue(memory.loadUnaligned(as: Double.self))

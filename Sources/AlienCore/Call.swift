@@ -41,9 +41,9 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 let types = signature.argumentTypes
                 for position in 0..<count {
                     let slot = slotBase + 8 * position
-                    try Arguments.store(state, index: Int32(position + 2), as: types![position],
-                                        into: slot, refSlot: slotBase + 8 * (count + position),
-                                        argument: position + 1, of: function)
+                    try LuaToC.storeArgument(state, index: Int32(position + 2), as: types![position],
+                                             into: slot, refSlot: slotBase + 8 * (count + position),
+                                             context: .argument(position + 1, of: function))
                     arguments[position] = slot
                 }
                 let result = slotBase + 8 * (2 * count)
@@ -63,82 +63,6 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 return pushed
             }
         }
-    }
-}
-
-/// Lua values to C arguments.
-enum Arguments {
-    @inline(__always)
-    static func store(_ state: OpaquePointer, index: Int32, as type: AlienType,
-                      into slot: UnsafeMutableRawPointer, refSlot: UnsafeMutableRawPointer,
-                      argument: Int, of function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) {
-        switch type {
-        case .float, .double:
-            var integer: Int64 = 0
-            var number: Double = 0
-            switch alien_lua_tonumeric(state, index, &integer, &number) {
-            case 1: number = Double(integer)
-            case 2: break
-            default: throw mismatch(state, index, type, argument, function)
-            }
-            if type == .float {
-                slot.storeBytes(of: Float(number), as: Float.self)
-            } else {
-                slot.storeBytes(of: number, as: Double.self)
-            }
-        case .string, .pointer, .callback:
-            slot.storeBytes(of: try pointer(state, index: index, as: type, argument: argument, of: function),
-                            as: UnsafeRawPointer?.self)
-        case .refChar, .refInt, .refUInt, .refDouble:
-            try store(state, index: index, as: type.referent!, into: refSlot, refSlot: refSlot,
-                      argument: argument, of: function)
-            slot.storeBytes(of: UnsafeRawPointer(refSlot), as: UnsafeRawPointer.self)
-        case .void:
-            throw mismatch(state, index, type, argument, function)
-        default:
-            guard let value = LuaStack(state).integer(at: index) else {
-                throw mismatch(state, index, type, argument, function)
-            }
-            CValue.storeInteger(value, as: type, to: slot)
-        }
-    }
-
-    /// The address a `string`, `pointer` or `callback` argument passes.
-    @inline(__always)
-    static func pointer(_ state: OpaquePointer, index: Int32, as type: AlienType,
-                        argument: Int, of function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) -> UnsafeRawPointer? {
-        switch alien_lua_type(state, index) {
-        case ALIEN_TNIL:
-            return nil
-        case ALIEN_TSTRING where type != .callback:
-            return UnsafeRawPointer(alien_lua_tostring(state, index, nil))
-        case ALIEN_TNUMBER where type == .string:
-            throw .convertToString(index)
-        case ALIEN_TLIGHTUSERDATA:
-            return UnsafeRawPointer(alien_lua_touserdata(state, index))
-        case ALIEN_TUSERDATA:
-            if let target = FunctionObject.at(index, in: state) {
-                return UnsafeRawPointer(target.pointee.address)
-            }
-            guard type != .callback else { break }
-            return UnsafeRawPointer(Memory.address(of: index, in: state))
-        default:
-            break
-        }
-        throw mismatch(state, index, type, argument, function)
-    }
-
-    static func mismatch(_ state: OpaquePointer, _ index: Int32, _ type: AlienType, _ argument: Int,
-                         _ function: UnsafeMutablePointer<FunctionObject>) -> AlienError {
-        let expected: String
-        switch type {
-        case .string: expected = "string, buffer, userdata or nil"
-        case .pointer: expected = "userdata, buffer, string or nil"
-        case .callback: expected = "callback, alien function or nil"
-        default: expected = "\(type.name) (a number)"
-        }
-        return badArgument(argument, of: function.pointee.displayName,
-                           "\(expected) expected, got \(LuaStack(state).typeName(at: index))")
     }
 }
 

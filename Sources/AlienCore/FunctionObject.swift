@@ -66,6 +66,12 @@ public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: Unsa
     }
 }
 
+/// An anonymous, untyped function for an address read from memory (`buf:get(off, "callback")`).
+@_cdecl("alien_core_function_init_address")
+public func alienCoreFunctionInitAddress(_ payload: UnsafeMutableRawPointer, _ address: UnsafeMutableRawPointer?) {
+    FunctionObject.initialize(payload, address: address, name: nil, libraryName: nil)
+}
+
 /// `f:types(...)`. The adapter has laid the stack out as
 /// [f, ret, abi, arg1, ..., argN] whichever form the call used.
 @_cdecl("alien_core_function_types")

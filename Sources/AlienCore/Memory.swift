@@ -1,10 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AlienBridge
 
-/// Addresses of userdata passed where C expects memory.
+/// Addresses of Lua values that stand for memory.
 enum Memory {
-    /// The memory a full userdata stands for: a buffer's contents, else the block itself.
+    /// The memory a userdata stands for: a buffer's or array's contents, else the block itself.
     @inline(__always)
     static func address(of index: Int32, in state: OpaquePointer) -> UnsafeMutableRawPointer? {
-        alien_lua_touserdata(state, index)
+        if let buffer = BufferObject.at(index, in: state) { return buffer.pointee.data }
+        if let array = ArrayObject.at(index, in: state) { return array.pointee.buffer.pointee.data }
+        return alien_lua_touserdata(state, index)
     }
+
+    /// A required pointer argument: userdata (light or full: buffers give their
+    /// contents), or a string's bytes when `strings` allows it.
+    static func pointerArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString,
+                                strings: Bool = false) throws(AlienError) -> UnsafeMutableRawPointer {
+        let type = alien_lua_type(state, index)
+        if type == ALIEN_TSTRING && strings, let bytes = alien_lua_tostring(state, index, nil) {
+            return UnsafeMutableRawPointer(mutating: bytes)
+        }
+        guard type == ALIEN_TLIGHTUSERDATA || type == ALIEN_TUSERDATA, let pointer = address(of: index, in: state) else {
+            throw badArgument(number, of: "\(function)",
+                              "pointer expected, got \(type == ALIEN_TLIGHTUSERDATA ? "NULL" : LuaStack(state).typeName(at: index))")
+        }
+        return pointer
+    }
+
+    /// Checks that `count` bytes at `pointer` lie inside the buffer at `index`, when it is one of alien's own.
+    static func checkRange(_ state: OpaquePointer, _ index: Int32, _ pointer: UnsafeMutableRawPointer,
+                           count: Int, function: StaticString) throws(AlienError) {
+        guard let buffer = BufferObject.at(index, in: state) ?? ArrayObject.at(index, in: state)?.pointee.buffer,
+              buffer.pointee.isChecked, let data = buffer.pointee.data else { return }
+        let offset = data.distance(to: pointer)
+        guard count >= 0, offset >= 0, count <= buffer.pointee.size - offset else {
+            throw .message("alien: '\(function)' out of bounds: \(count) byte(s), buffer of \(buffer.pointee.size) bytes")
+        }
+    }
+}
+
+/// `alien.memmove(dst, src [, n])`: src may be a string; n defaults to its length.
+@_cdecl("alien_core_memmove")
+public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let destination = try Memory.pointerArgument(state, 1, 1, of: "memmove")
+        let source = try Memory.pointerArgument(state, 2, 2, of: "memmove", strings: true)
+        var length = 0
+        let defaultCount: Int64
+        if alien_lua_tostring(state, 2, &length) != nil {
+            defaultCount = Int64(length)
+        } else if alien_lua_type(state, 3) <= ALIEN_TNIL {
+            throw badArgument(3, of: "memmove", "size expected when the source is not a string")
+        } else {
+            defaultCount = 0
+        }
+        let count = try optionalInteger(state, 3, 3, of: "memmove", default: defaultCount)
+        guard count >= 0 else { throw badArgument(3, of: "memmove", "size must not be negative") }
+        try Memory.checkRange(state, 1, destination, count: Int(count), function: "memmove")
+        try Memory.checkRange(state, 2, source, count: Int(count), function: "memmove")
+        if alien_lua_type(state, 2) == ALIEN_TSTRING && Int(count) > length {
+            throw .message("alien: 'memmove' out of bounds: \(count) byte(s) from a string of \(length)")
+        }
+        memmove(destination, source, Int(count))
+        return 0
+    }
+}
+
+/// `alien.memset(dst, byte, n)`.
+@_cdecl("alien_core_memset")
+public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let destination = try Memory.pointerArgument(state, 1, 1, of: "memset")
+        guard let byte = LuaStack(state).integer(at: 2) else {
+            throw badArgument(2, of: "memset", "number expected, got \(LuaStack(state).typeName(at: 2))")
+        }
+        guard let count = LuaStack(state).integer(at: 3), count >= 0 else {
+            throw badArgument(3, of: "memset", "size expected (a number from 0)")
+        }
+        try Memory.checkRange(state, 1, destination, count: Int(count), function: "memset")
+        memset(destination, Int32(truncatingIfNeeded: byte), Int(count))
+        return 0
+    }
+}
+
+/// `alien.isnull(ptr)`.
+@_cdecl("alien_core_isnull")
+public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    var result = alien_value()
+    result.kind = Int32(ALIEN_VBOOL.rawValue)
+    switch alien_lua_type(state, 1) {
+    case ALIEN_TNIL, ALIEN_TNONE: result.v.i = 1
+    case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: result.v.i = Memory.address(of: 1, in: state) == nil ? 1 : 0
+    default:
+        return badArgument(1, of: "isnull", "pointer expected, got \(LuaStack(state).typeName(at: 1))").report()
+    }
+    out[0] = result
+    return 1
+}
+
+/// `alien.tostring(ptr [, len])`: a C string (or len bytes) at ptr; nil for nil.
+@_cdecl("alien_core_pointer_tostring")
+public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        if alien_lua_type(state, 1) == ALIEN_TNIL { out[0] = CValue.nilValue; return 1 }
+        let pointer = try Memory.pointerArgument(state, 1, 1, of: "tostring")
+        if alien_lua_type(state, 2) <= ALIEN_TNIL {
+            out[0] = CValue.pointerValue(pointer, kind: ALIEN_VSTR)
+        } else {
+            let length = try optionalInteger(state, 2, 2, of: "tostring", default: 0)
+            guard length >= 0 else { throw badArgument(2, of: "tostring", "length must not be negative") }
+            try Memory.checkRange(state, 1, pointer, count: Int(length), function: "tostring")
+            out[0] = CValue.bytesValue(pointer, count: Int(length))
+        }
+        return 1
+    }
+}
+
+/// `alien.to<type>(ptr [, n])`, step one: checks the arguments and gives the count.
+@_cdecl("alien_core_unpack_count")
+public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ count: UnsafeMutablePointer<Int>,
+                                 _ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let type = AlienType(rawValue: UInt8(typeCode))!
+        if alien_lua_type(state, 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
+        let address = try Memory.pointerArgument(state, 1, 1, of: "to<type>")
+        let n = try optionalInteger(state, 2, 2, of: "to<type>", default: 1)
+        guard n >= 1, n <= 1_000_000 else { throw badArgument(2, of: "to\(type.name)", "count must be from 1 to 1000000") }
+        try Memory.checkRange(state, 1, address, count: Int(n) * type.size, function: "to<type>")
+        count.pointee = Int(n)
+        pointer.pointee = address
+        return 0
+    }
+}
+
+/// Step two, per value: element `i` (0-based) of type `typeCode` at `pointer`.
+@_cdecl("alien_core_unpack_value")
+public func alienCoreUnpackValue(_ pointer: UnsafeRawPointer, _ typeCode: Int32, _ i: Int) -> alien_value {
+    let type = AlienType(rawValue: UInt8(typeCode))!
+    return CValue.load(type, from: pointer + i * type.size)
+}
+
+/// The code the adapter passes back for a type name (-1 for an unknown name).
+@_cdecl("alien_core_type_code")
+public func alienCoreTypeCode(_ name: UnsafePointer<CChar>) -> Int32 {
+    AlienType(bytes: name, count: strlen(name)).map { Int32($0.rawValue) } ?? -1
 }

@@ -37,7 +37,8 @@ typedef enum {
     ALIEN_VLSTR,     /* v.p with len bytes */
     ALIEN_VPTR,      /* v.p as light userdata; NULL gives nil */
     ALIEN_VBOOL,     /* v.i != 0 */
-    ALIEN_VSTACK     /* a copy of the value at stack index v.i */
+    ALIEN_VSTACK,    /* a copy of the value at stack index v.i */
+    ALIEN_VFUNC      /* v.p as an alien function (the callback object itself when v.p is one); NULL gives nil */
 } alien_vkind;
 
 typedef struct {
@@ -65,6 +66,8 @@ int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n);
 int alien_lua_toboolean(lua_State *L, int idx);
 /* The bytes of a value that is a string already (never converts a number). */
 const char *alien_lua_tostring(lua_State *L, int idx, size_t *len);
+/* The length of a table's array part as the # operator sees it without metamethods. */
+size_t alien_lua_rawlen(lua_State *L, int idx);
 /* Light or full userdata's address, else NULL. */
 void *alien_lua_touserdata(lua_State *L, int idx);
 /* A full userdata's block when it is at least minsize bytes, else NULL. */

@@ -94,3 +94,17 @@ int tl_fail_with(int e) { errno = e; return -1; }
 /* function pointers */
 typedef int (*tl_binop)(int, int);
 tl_binop tl_get_adder(void) { return tl_add; }
+
+/* memory filled by C */
+void tl_fill_ints(int *p, int n) { for (int i = 0; i < n; i++) p[i] = (i + 1) * 10; }
+double tl_sum_doubles(const double *p, int n) { double s = 0; for (int i = 0; i < n; i++) s += p[i]; return s; }
+void tl_write_string(char *dst, const char *src) { strcpy(dst, src); }
+static int static_ints[4] = { 7, 8, 9, 10 };
+int *tl_static_ints(void) { return static_ints; }
+static const char *static_strings[3] = { "one", "two", "three" };
+const char **tl_static_strings(void) { return static_strings; }
+size_t tl_total_length(const char **strings, int n) {
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += strings[i] ? strlen(strings[i]) : 0;
+    return total;
+}

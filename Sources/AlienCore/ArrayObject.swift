@@ -1,0 +1,165 @@
+import AlienBridge
+
+/// A typed, bounds-checked view of a buffer (SPEC section 7), living in a Lua
+/// full userdata. The adapter keeps the buffer and the values pinned by the
+/// elements in the array's uservalue table.
+struct ArrayObject {
+    static let magic: UInt64 = 0x414C_4945_4E41_5252  // "ALIENARR"
+
+    var magic: UInt64
+    var type: AlienType
+    var length: Int
+    var buffer: UnsafeMutablePointer<BufferObject>
+
+    @inline(__always)
+    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<ArrayObject>? {
+        guard let raw = alien_lua_toudata(state, index, MemoryLayout<ArrayObject>.size) else { return nil }
+        let array = raw.assumingMemoryBound(to: ArrayObject.self)
+        return array.pointee.magic == magic ? array : nil
+    }
+
+    /// Element `index` (1-based), checked against the length.
+    @inline(__always)
+    func element(_ index: Int64, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+        guard index >= 1, index <= Int64(length), let data = buffer.pointee.data else {
+            throw .message("alien: array index \(index) out of range 1..\(length) ('\(function)')")
+        }
+        return data + Int(index - 1) * type.size
+    }
+}
+
+func arrayArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<ArrayObject> {
+    guard let array = ArrayObject.at(1, in: state) else {
+        throw badArgument(1, of: "\(function)", "alien array expected, got \(LuaStack(state).typeName(at: 1))")
+    }
+    return array
+}
+
+@_cdecl("alien_core_array_size")
+public func alienCoreArraySize() -> Int { MemoryLayout<ArrayObject>.size }
+
+/// `alien.array(type, n | {values} [, buffer])`, step one: checks the arguments
+/// and gives the element count and, when no buffer is given, the bytes to allocate.
+@_cdecl("alien_core_array_plan")
+public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePointer<Int>,
+                               _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let stack = LuaStack(state)
+        guard stack.type(at: 1) == ALIEN_TSTRING else {
+            throw badArgument(1, of: "array", "type name expected, got \(stack.typeName(at: 1))")
+        }
+        let type = try typeArgument(state, 1, 1, of: "array")
+        let count: Int64
+        switch stack.type(at: 2) {
+        case ALIEN_TNUMBER:
+            count = stack.integer(at: 2) ?? 0
+        case ALIEN_TTABLE:
+            count = Int64(alien_lua_rawlen(state, 2))
+        default:
+            throw badArgument(2, of: "array", "length or table expected, got \(stack.typeName(at: 2))")
+        }
+        guard count >= 1, count <= Int64(Int32.max) / Int64(type.size) else {
+            throw badArgument(2, of: "array", "length must be from 1 to \(Int(Int32.max) / type.size)")
+        }
+        length.pointee = Int(count)
+        bytes.pointee = Int(count) * type.size
+        if stack.type(at: 3) > ALIEN_TNIL {
+            guard let buffer = BufferObject.at(3, in: state) else {
+                throw badArgument(3, of: "array", "alien buffer expected, got \(stack.typeName(at: 3))")
+            }
+            if buffer.pointee.isChecked && buffer.pointee.size < bytes.pointee {
+                throw badArgument(3, of: "array", "buffer of \(buffer.pointee.size) bytes is too small for \(count) \(type.name)")
+            }
+            bytes.pointee = -1
+        }
+        return 0
+    }
+}
+
+/// Step two: the zeroed block becomes an array over the buffer at stack index `bufferIndex`.
+@_cdecl("alien_core_array_init")
+public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32, _ length: Int) {
+    let type = AlienType(name: LuaStack(state).string(at: 1) ?? "char") ?? .char
+    block.bindMemory(to: ArrayObject.self, capacity: 1).initialize(to: ArrayObject(
+        magic: ArrayObject.magic, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: state)!))
+}
+
+/// `arr[i]`.
+@_cdecl("alien_core_array_get")
+public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let array = try arrayArgument(state, function: "index")
+        guard let index = LuaStack(state).integer(at: 2) else { throw .message("alien: array index must be a number") }
+        out[0] = CValue.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
+                             callbackAsFunction: true)
+        return 1
+    }
+}
+
+/// `arr[i] = v`. Returns 1 when the value must be pinned (a string or userdata
+/// whose address is now stored), else 0.
+@_cdecl("alien_core_array_set")
+public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let array = try arrayArgument(state, function: "newindex")
+        guard let index = LuaStack(state).integer(at: 2) else { throw .message("alien: array index must be a number") }
+        let type = array.pointee.type
+        try LuaToC.store(state, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
+                         context: .parameter(Int(index), of: "array element"))
+        let valueType = alien_lua_type(state, 3)
+        let pins = (type == .string || type == .pointer || type == .callback)
+            && (valueType == ALIEN_TSTRING || valueType == ALIEN_TUSERDATA)
+        return pins ? 1 : 0
+    }
+}
+
+/// `arr.type`, `arr.length`, `arr.size`; nil for other names (the adapter serves methods and `buffer`).
+@_cdecl("alien_core_array_field")
+public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let array = try arrayArgument(state, function: "index")
+        switch LuaStack(state).string(at: 2) {
+        case "type"?:
+            out[0] = CValue.pointerValue(UnsafeRawPointer(array.pointee.type.staticName.utf8Start), kind: ALIEN_VSTR)
+        case "length"?:
+            out[0] = CValue.integerValue(Int64(array.pointee.length), of: .size_t)
+        case "size"?:
+            out[0] = CValue.integerValue(Int64(array.pointee.type.size), of: .size_t)
+        default:
+            out[0] = CValue.nilValue
+        }
+        return 1
+    }
+}
+
+/// `#arr`.
+@_cdecl("alien_core_array_length")
+public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        out[0] = CValue.integerValue(Int64(try arrayArgument(state, function: "len").pointee.length), of: .size_t)
+        return 1
+    }
+}
+
+/// `arr:realloc(n)`, step one: the byte size the buffer must be resized to.
+@_cdecl("alien_core_array_realloc_plan")
+public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let array = try arrayArgument(state, function: "realloc")
+        let size = array.pointee.type.size
+        guard let count = LuaStack(state).integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
+            throw badArgument(1, of: "realloc", "length must be from 1 to \(Int(Int32.max) / size)")
+        }
+        guard array.pointee.buffer.pointee.isChecked else {
+            throw .message("alien: 'realloc' on an array over foreign memory")
+        }
+        bytes.pointee = Int(count) * size
+        return 0
+    }
+}
+
+/// Step two, after the buffer was resized: the new length.
+@_cdecl("alien_core_array_set_length")
+public func alienCoreArraySetLength(_ block: UnsafeMutableRawPointer, _ length: Int) {
+    block.assumingMemoryBound(to: ArrayObject.self).pointee.length = length
+}

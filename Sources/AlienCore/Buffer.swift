@@ -1,0 +1,310 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+
+/// Memory a Lua program can hand to C (SPEC section 6), living in a Lua full
+/// userdata. A new buffer keeps its bytes inline, right after this header, so
+/// making one is a single Lua allocation; `realloc` moves them to the heap.
+/// A buffer wrapping foreign memory has no known size and is not checked.
+struct BufferObject {
+    static let magic: UInt64 = 0x414C_4945_4E42_5546  // "ALIENBUF"
+
+    enum Storage: UInt8 {
+        case inline, heap, foreign
+    }
+
+    var magic: UInt64
+    var data: UnsafeMutableRawPointer?
+    var size: Int
+    var storage: Storage
+
+    /// Where inline bytes start, from the block's base (keeps them 16-byte aligned).
+    static let headerSize = (MemoryLayout<BufferObject>.size + 15) & ~15
+
+    var isChecked: Bool { storage != .foreign }
+
+    /// The buffer at a stack index, or nil.
+    @inline(__always)
+    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<BufferObject>? {
+        guard let raw = alien_lua_toudata(state, index, MemoryLayout<BufferObject>.size) else { return nil }
+        let buffer = raw.assumingMemoryBound(to: BufferObject.self)
+        return buffer.pointee.magic == magic ? buffer : nil
+    }
+
+    /// The address of `count` bytes at 1-based `offset`, checked against the size
+    /// of alien's own buffers.
+    @inline(__always)
+    func address(offset: Int64, count: Int, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+        guard let data else { throw .message("alien: '\(function)' on a buffer with no memory") }
+        if isChecked {
+            guard offset >= 1, offset - 1 <= Int64(size) - Int64(count) else {
+                throw .message("alien: '\(function)' out of bounds: offset \(offset), \(count) byte(s), buffer of \(size) bytes")
+            }
+        }
+        return data + Int(offset - 1)
+    }
+}
+
+extension Memory {
+    /// How many bytes of inline storage `alien.buffer(arg)` needs, checking the argument.
+    static func bufferRequest(_ state: OpaquePointer) throws(AlienError) -> Int {
+        let stack = LuaStack(state)
+        switch stack.type(at: 1) {
+        case ALIEN_TNONE, ALIEN_TNIL:
+            return Int(BUFSIZ)
+        case ALIEN_TNUMBER:
+            guard let size = stack.integer(at: 1), size >= 0, size <= Int64(Int32.max) else {
+                throw badArgument(1, of: "buffer", "size must be from 0 to \(Int32.max)")
+            }
+            return Int(size)
+        case ALIEN_TSTRING:
+            var length = 0
+            _ = alien_lua_tostring(state, 1, &length)
+            return length + 1
+        case ALIEN_TLIGHTUSERDATA:
+            return 0
+        default:
+            throw badArgument(1, of: "buffer", "size, string or light userdata expected, got \(stack.typeName(at: 1))")
+        }
+    }
+}
+
+/// `alien.buffer(...)`, step one: the inline size the adapter allocates.
+@_cdecl("alien_core_buffer_request")
+public func alienCoreBufferRequest(_ state: OpaquePointer, _ size: UnsafeMutablePointer<Int>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        size.pointee = BufferObject.headerSize + (try Memory.bufferRequest(state))
+        return 0
+    }
+}
+
+/// Step two: the zeroed block becomes the buffer for the argument at stack
+/// index `source` (0: just zeroed bytes).
+@_cdecl("alien_core_buffer_init")
+public func alienCoreBufferInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ blockSize: Int,
+                                _ source: Int32) {
+    let inline = block + BufferObject.headerSize
+    var buffer = BufferObject(magic: BufferObject.magic, data: inline,
+                              size: blockSize - BufferObject.headerSize, storage: .inline)
+    switch source == 0 ? ALIEN_TNONE : alien_lua_type(state, source) {
+    case ALIEN_TSTRING:
+        var length = 0
+        if let bytes = alien_lua_tostring(state, source, &length) { memcpy(inline, bytes, length) }  // the NUL is already there: the block is zeroed
+    case ALIEN_TLIGHTUSERDATA:
+        buffer.data = alien_lua_touserdata(state, source)
+        buffer.size = 0
+        buffer.storage = .foreign
+    default:
+        break
+    }
+    block.bindMemory(to: BufferObject.self, capacity: 1).initialize(to: buffer)
+}
+
+/// The userdata size of a new buffer of `bytes` zeroed bytes.
+@_cdecl("alien_core_buffer_block_size")
+public func alienCoreBufferBlockSize(_ bytes: Int) -> Int { BufferObject.headerSize + bytes }
+
+/// The buffer named by a method's first argument.
+func bufferArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<BufferObject> {
+    guard let buffer = BufferObject.at(1, in: state) else {
+        throw badArgument(1, of: "\(function)", "alien buffer expected, got \(LuaStack(state).typeName(at: 1))")
+    }
+    return buffer
+}
+
+/// An optional integer argument (nil or absent gives `default`).
+func optionalInteger(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString,
+                     default value: Int64) throws(AlienError) -> Int64 {
+    let stack = LuaStack(state)
+    if stack.type(at: index) <= ALIEN_TNIL { return value }
+    guard let integer = stack.integer(at: index) else {
+        throw badArgument(number, of: "\(function)", "number expected, got \(stack.typeName(at: index))")
+    }
+    return integer
+}
+
+/// The type named by the string at `index` (default `char` when absent).
+@inline(__always)
+func typeArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString) throws(AlienError) -> AlienType {
+    var length = 0
+    guard let bytes = alien_lua_tostring(state, index, &length) else {
+        if alien_lua_type(state, index) <= ALIEN_TNIL { return .char }
+        throw badArgument(number, of: "\(function)", "type name expected, got \(LuaStack(state).typeName(at: index))")
+    }
+    guard let type = AlienType(bytes: bytes, count: length), type != .void else {
+        throw unknownType(LuaStack(state).string(at: index) ?? "?", context: "'\(function)'")
+    }
+    return type
+}
+
+/// `buf:get(offset [, type])`.
+@_cdecl("alien_core_buffer_get")
+public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "get")
+        let type = try typeArgument(state, 3, 2, of: "get")
+        guard let offset = LuaStack(state).integer(at: 2) else {
+            throw badArgument(1, of: "get", "offset expected, got \(LuaStack(state).typeName(at: 2))")
+        }
+        let memory = try buffer.pointee.address(offset: offset, count: type.size, function: "get")
+        out[0] = CValue.load(type, from: memory, callbackAsFunction: true)
+        return 1
+    }
+}
+
+/// `buf:set(offset, value [, type])`.
+@_cdecl("alien_core_buffer_set")
+public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "set")
+        let type = try typeArgument(state, 4, 3, of: "set")
+        guard let offset = LuaStack(state).integer(at: 2) else {
+            throw badArgument(1, of: "set", "offset expected, got \(LuaStack(state).typeName(at: 2))")
+        }
+        let memory = try buffer.pointee.address(offset: offset, count: type.size, function: "set")
+        try LuaToC.store(state, index: 3, as: type, into: memory, context: .parameter(2, of: "set"))
+        return 0
+    }
+}
+
+/// `buf[i]` for a number i: byte i, 1-based, as an unsigned char.
+@_cdecl("alien_core_buffer_byte")
+public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "index")
+        let index = LuaStack(state).integer(at: 2) ?? 0
+        let memory = try buffer.pointee.address(offset: index, count: 1, function: "index")
+        out[0] = CValue.integerValue(Int64(memory.load(as: UInt8.self)), of: .char)
+        return 1
+    }
+}
+
+/// `buf[i] = v`.
+@_cdecl("alien_core_buffer_setbyte")
+public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "newindex")
+        let index = LuaStack(state).integer(at: 2) ?? 0
+        let memory = try buffer.pointee.address(offset: index, count: 1, function: "newindex")
+        try LuaToC.store(state, index: 3, as: .char, into: memory, context: .parameter(2, of: "newindex"))
+        return 0
+    }
+}
+
+/// `#buf`: the size in bytes (nil for foreign memory, whose size is unknown).
+@_cdecl("alien_core_buffer_length")
+public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "len")
+        out[0] = buffer.pointee.isChecked ? CValue.integerValue(Int64(buffer.pointee.size), of: .size_t) : CValue.nilValue
+        return 1
+    }
+}
+
+/// `buf:strlen()` / `buf:len()`: strlen of the contents (never past the end of alien's own buffers).
+@_cdecl("alien_core_buffer_strlen")
+public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "strlen")
+        guard let data = buffer.pointee.data else { throw .message("alien: 'strlen' on a buffer with no memory") }
+        let length = buffer.pointee.isChecked
+            ? strnlen(data.assumingMemoryBound(to: CChar.self), buffer.pointee.size)
+            : strlen(data.assumingMemoryBound(to: CChar.self))
+        out[0] = CValue.integerValue(Int64(length), of: .size_t)
+        return 1
+    }
+}
+
+/// `buf:tostring([len [, offset]])` and `tostring(buf)`.
+@_cdecl("alien_core_buffer_tostring")
+public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "tostring")
+        let offset = try optionalInteger(state, 3, 2, of: "tostring", default: 1)
+        let start = try buffer.pointee.address(offset: offset, count: 0, function: "tostring")
+        var length: Int
+        if LuaStack(state).type(at: 2) <= ALIEN_TNIL {
+            let available = buffer.pointee.size - Int(offset - 1)
+            length = buffer.pointee.isChecked
+                ? strnlen(start.assumingMemoryBound(to: CChar.self), available)
+                : strlen(start.assumingMemoryBound(to: CChar.self))
+        } else {
+            let requested = try optionalInteger(state, 2, 1, of: "tostring", default: 0)
+            guard requested >= 0 else { throw badArgument(1, of: "tostring", "length must not be negative") }
+            _ = try buffer.pointee.address(offset: offset, count: Int(clamping: requested), function: "tostring")
+            length = Int(requested)
+        }
+        out[0] = CValue.bytesValue(start, count: length)
+        return 1
+    }
+}
+
+/// `buf:topointer([offset])`.
+@_cdecl("alien_core_buffer_topointer")
+public func alienCoreBufferToPointer(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "topointer")
+        let offset = try optionalInteger(state, 2, 1, of: "topointer", default: 1)
+        out[0] = CValue.pointerValue(try buffer.pointee.address(offset: offset, count: 0, function: "topointer"))
+        return 1
+    }
+}
+
+/// `buf:tooffset(ptr)`: the 1-based offset of a pointer into the buffer (nil if outside it).
+@_cdecl("alien_core_buffer_tooffset")
+public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "tooffset")
+        guard alien_lua_type(state, 2) == ALIEN_TLIGHTUSERDATA || alien_lua_type(state, 2) == ALIEN_TUSERDATA,
+              let pointer = Memory.address(of: 2, in: state), let data = buffer.pointee.data else {
+            throw badArgument(1, of: "tooffset", "pointer expected, got \(LuaStack(state).typeName(at: 2))")
+        }
+        let distance = data.distance(to: pointer)
+        if buffer.pointee.isChecked && (distance < 0 || distance > buffer.pointee.size) {
+            out[0] = CValue.nilValue
+        } else {
+            out[0] = CValue.integerValue(Int64(distance + 1), of: .ptrdiff_t)
+        }
+        return 1
+    }
+}
+
+/// `buf:realloc(n)`: resizes alien's own buffer, keeping the contents; new bytes are zero.
+@_cdecl("alien_core_buffer_realloc")
+public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let buffer = try bufferArgument(state, function: "realloc")
+        guard buffer.pointee.isChecked else { throw .message("alien: 'realloc' on a buffer of foreign memory") }
+        guard let requested = LuaStack(state).integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
+            throw badArgument(1, of: "realloc", "size must be from 0 to \(Int32.max)")
+        }
+        let newSize = Int(requested)
+        let oldSize = buffer.pointee.size
+        let moved: UnsafeMutableRawPointer?
+        if buffer.pointee.storage == .heap {
+            moved = realloc(buffer.pointee.data, max(newSize, 1))
+        } else {
+            moved = malloc(max(newSize, 1))
+            if let moved, let data = buffer.pointee.data { memcpy(moved, data, min(oldSize, newSize)) }
+        }
+        guard let moved else { throw .message("alien: 'realloc' out of memory for \(newSize) bytes") }
+        if newSize > oldSize { memset(moved + oldSize, 0, newSize - oldSize) }
+        buffer.pointee.data = moved
+        buffer.pointee.size = newSize
+        buffer.pointee.storage = .heap
+        return 0
+    }
+}
+
+/// `__gc`: frees heap storage (inline bytes go with the userdata; foreign memory is not ours).
+@_cdecl("alien_core_buffer_gc")
+public func alienCoreBufferGC(_ block: UnsafeMutableRawPointer) {
+    let buffer = block.assumingMemoryBound(to: BufferObject.self)
+    guard buffer.pointee.magic == BufferObject.magic else { return }
+    if buffer.pointee.storage == .heap { free(buffer.pointee.data) }
+    buffer.pointee.magic = 0
+    buffer.pointee.data = nil
+}
