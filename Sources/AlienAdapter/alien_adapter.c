@@ -21,6 +21,7 @@
 #define ALIEN_BUFFER_MT "alien_buffer"
 #define ALIEN_ARRAY_MT "alien_array"
 #define ALIEN_TAG_PREFIX "alien.tag."
+#define ALIEN_CALLBACKS_KEY "alien.callbacks"
 #define ALIEN_LOADED_KEY "alien.loaded"
 #define ALIEN_STRUCT_KEY "alien.struct"
 
@@ -127,6 +128,87 @@ void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
 void alien_lua_seterror(const char *message) {
     strncpy(alien_error_message, message, sizeof alien_error_message - 1);
     alien_error_message[sizeof alien_error_message - 1] = '\0';
+}
+
+/* ---------------------------------------------------------------------- */
+/* Calls in progress, and callbacks run for them                          */
+/* ---------------------------------------------------------------------- */
+
+/* One per alien call that is running, innermost on top. A callback runs on
+   the Lua thread of the innermost call; its failure is remembered there. */
+typedef struct alien_frame {
+    lua_State *L;
+    int failed;
+    struct alien_frame *previous;
+} alien_frame;
+
+static alien_frame *alien_top_frame;
+
+typedef struct {
+    void *callback;
+    void **arguments;
+    void *result;
+} alien_invocation;
+
+static int alien_push(lua_State *L, const alien_value *values, int count);
+static int alien_raise(lua_State *L);
+
+/* The message handler of a callback's Lua function: adds a traceback. */
+static int alien_traceback(lua_State *L) {
+#if LUA_VERSION_NUM >= 502 || defined(ALIEN_LUAJIT)
+    const char *message = lua_tostring(L, 1);
+    if (message != NULL) luaL_traceback(L, L, message, 1);
+#endif
+    return 1;
+}
+
+/* Runs under a protected call: the Lua function with the converted arguments,
+   then its result converted for C. Errors here only unwind to that call. */
+static int alien_callback_body(lua_State *L) {
+    alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 1);
+    alien_value arguments[ALIEN_MAXARGS];
+    int count, handler;
+    luaL_checkstack(L, ALIEN_MAXARGS + 4, "alien: no stack for a callback");
+    lua_pushcfunction(L, alien_traceback);
+    handler = lua_gettop(L);
+    lua_pushlightuserdata(L, invocation->callback);   /* registry[callback] is its Lua function */
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    count = alien_core_callback_arguments(invocation->callback, invocation->arguments, arguments);
+    alien_push(L, arguments, count);
+    if (lua_pcall(L, count, 1, handler) != 0) return lua_error(L);
+    for (;;) {
+        int status = alien_core_callback_result(L, invocation->callback, invocation->result);
+        if (status == 0) return 0;
+        if (status > ALIEN_TOSTRING_BASE) return alien_raise(L);
+        lua_tolstring(L, ALIEN_TOSTRING_BASE - status, NULL);
+    }
+}
+
+void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
+    alien_frame *frame = alien_top_frame;
+    alien_invocation invocation;
+    lua_State *L;
+    int top, status;
+    if (frame == NULL || frame->failed) return;   /* no alien call to run on, or one failed already */
+    L = frame->L;
+    invocation.callback = callback;
+    invocation.arguments = arguments;
+    invocation.result = result;
+    if (!lua_checkstack(L, 4)) { frame->failed = 2; return; }  /* no room even for the error */
+    top = lua_gettop(L);
+#if LUA_VERSION_NUM == 501
+    status = lua_cpcall(L, alien_callback_body, &invocation);
+#else
+    lua_pushcfunction(L, alien_callback_body);
+    lua_pushlightuserdata(L, &invocation);
+    status = lua_pcall(L, 1, 0, 0);
+#endif
+    if (status != 0) {
+        frame->failed = 1;                        /* the error stays on top for the call to raise */
+        memset(result, 0, 8);
+    } else {
+        lua_settop(L, top);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -276,9 +358,26 @@ static int alien_library_gc(lua_State *L) {
 /* Functions                                                              */
 /* ---------------------------------------------------------------------- */
 
-/* f(...) */
+/* f(...). The frame is popped before anything can raise; a callback's
+   error, kept on top of the stack, is raised once C has returned. */
 static int alien_function_call(lua_State *L) {
-    return alien_run(L, alien_core_call);
+    alien_value out[ALIEN_MAXRESULTS];
+    alien_frame frame;
+    int n;
+    frame.L = L;
+    frame.failed = 0;
+    frame.previous = alien_top_frame;
+    for (;;) {
+        alien_top_frame = &frame;
+        n = alien_core_call(L, out);
+        alien_top_frame = frame.previous;
+        if (frame.failed == 2) return luaL_error(L, "alien: no stack space to run a callback");
+        if (frame.failed) return lua_error(L);
+        if (n > ALIEN_TOSTRING_BASE) break;
+        lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL);
+    }
+    if (n < 0) return alien_raise(L);
+    return alien_push(L, out, n);
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
@@ -315,8 +414,32 @@ static int alien_function_tostring(lua_State *L) {
 }
 
 static int alien_function_gc(lua_State *L) {
-    alien_core_function_gc(luaL_checkudata(L, 1, ALIEN_FUNCTION_MT));
+    void *function = luaL_checkudata(L, 1, ALIEN_FUNCTION_MT);
+    if (alien_core_function_gc(function)) {  /* a callback: drop its Lua function */
+        lua_pushlightuserdata(L, function);
+        lua_pushnil(L);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
     return 0;
+}
+
+/* alien.callback(f, ret, arg...) or alien.callback(f, { ret=, abi=, arg... }) */
+static int alien_callback(lua_State *L) {
+    void *callback;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    alien_normalize_types(L, 2);            /* [f, ret, abi, arg...] */
+    callback = alien_newfunction(L);
+    lua_insert(L, 1);                       /* [cb, f, ret, abi, arg...] */
+    lua_pushlightuserdata(L, callback);     /* registry[callback] = f until cb is collected */
+    lua_pushvalue(L, 2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    if (alien_core_callback_init(L, callback) < 0) return alien_raise(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);  /* code pointer -> callback, weak */
+    lua_pushlightuserdata(L, alien_core_function_address(callback));
+    lua_pushvalue(L, 1);
+    lua_rawset(L, -3);
+    lua_settop(L, 1);
+    return 1;
 }
 
 /* alien.funcptr(ptr) */
@@ -328,9 +451,16 @@ static int alien_funcptr(lua_State *L) {
     return 1;
 }
 
-/* An anonymous function object for an address read from memory. */
+/* The function for an address read from memory: the callback object itself
+   when the address is a live callback's, else a new anonymous function. */
 static void alien_pushfunction(lua_State *L, void *address) {
     if (address == NULL) { lua_pushnil(L); return; }
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);
+    lua_pushlightuserdata(L, address);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (!lua_isnil(L, -1)) return;
+    lua_pop(L, 1);
     alien_core_function_init_address(alien_newfunction(L), address);
 }
 
@@ -701,6 +831,7 @@ static const luaL_Reg alien_module_functions[] = {
     {"unwrap", alien_unwrap},
     {"rewrap", alien_rewrap},
     {"funcptr", alien_funcptr},
+    {"callback", alien_callback},
     {"sizeof", alien_sizeof},
     {"align", alien_align},
     {"errno", alien_errno},
@@ -725,6 +856,20 @@ static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *m
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
+}
+
+/* Pushes the registry's weak-valued table `key`, creating it on first use. */
+static void alien_weaktable(lua_State *L, const char *key) {
+    lua_getfield(L, LUA_REGISTRYINDEX, key);
+    if (lua_istable(L, -1)) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, key);
 }
 
 int luaopen_alien_struct(lua_State *L) {
@@ -759,17 +904,9 @@ int luaopen_alien(lua_State *L) {
         lua_settable(L, -3);
     }
 
-    alien_pushloaded(L);                    /* alien.loaded: weak values */
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_createtable(L, 0, 1);
-        lua_pushliteral(L, "v");
-        lua_setfield(L, -2, "__mode");
-        lua_setmetatable(L, -2);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_LOADED_KEY);
-    }
+    alien_weaktable(L, ALIEN_CALLBACKS_KEY);
+    lua_pop(L, 1);
+    alien_weaktable(L, ALIEN_LOADED_KEY);   /* alien.loaded */
     lua_setfield(L, -2, "loaded");
 
     lua_pushcfunction(L, alien_open_default);

@@ -15,7 +15,12 @@ int alien_core_function_from_pointer(lua_State *L, void *function);
 void alien_core_function_init_address(void *function, void *address);
 int alien_core_function_types(lua_State *L, void *function);
 void alien_core_function_names(void *function, const char **name, const char **library);
-void alien_core_function_gc(void *function);
+/* Returns nonzero for a callback, whose Lua function the adapter then drops. */
+int alien_core_function_gc(void *function);
+void *alien_core_function_address(void *function);
+int alien_core_callback_init(lua_State *L, void *function);
+int alien_core_callback_arguments(void *callback, void **arguments, alien_value *out);
+int alien_core_callback_result(lua_State *L, void *callback, void *result);
 int alien_core_call(lua_State *L, alien_value *out);
 
 int alien_core_buffer_request(lua_State *L, size_t *block_size);

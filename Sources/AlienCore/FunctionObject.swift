@@ -18,6 +18,10 @@ struct FunctionObject {
     var libraryName: UnsafeMutablePointer<CChar>?
     var signature: Signature
     var cif: ffi_cif
+    /// For callbacks: the libffi closure whose code is `address`. The adapter
+    /// keeps the Lua function it runs.
+    var closure: UnsafeMutablePointer<ffi_closure>?
+    var isCallback: Bool
 
     /// Makes the zeroed block `payload` an untyped function object.
     static func initialize(_ payload: UnsafeMutableRawPointer, address: UnsafeMutableRawPointer?,
@@ -25,7 +29,7 @@ struct FunctionObject {
         payload.bindMemory(to: FunctionObject.self, capacity: 1).initialize(to: FunctionObject(
             magic: magic, address: address,
             name: name.map { strdup($0) }, libraryName: libraryName.map { strdup($0) },
-            signature: Signature(), cif: ffi_cif()))
+            signature: Signature(), cif: ffi_cif(), closure: nil, isCallback: false))
     }
 
     /// The function object at a stack index, or nil if the value is something else.
@@ -72,6 +76,11 @@ public func alienCoreFunctionInitAddress(_ payload: UnsafeMutableRawPointer, _ a
     FunctionObject.initialize(payload, address: address, name: nil, libraryName: nil)
 }
 
+@_cdecl("alien_core_function_address")
+public func alienCoreFunctionAddress(_ payload: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+    payload.assumingMemoryBound(to: FunctionObject.self).pointee.address
+}
+
 /// `f:types(...)`. The adapter has laid the stack out as
 /// [f, ret, abi, arg1, ..., argN] whichever form the call used.
 @_cdecl("alien_core_function_types")
@@ -82,6 +91,7 @@ public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMuta
         let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: name)
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
                                            abi: parsed.abi, cif: function.cif, function: name)
+        if function.pointee.closure != nil { try Callback.prepareClosure(function) }
         return 0
     }
 }
@@ -96,16 +106,23 @@ public func alienCoreFunctionNames(_ payload: UnsafeMutableRawPointer,
     library.pointee = UnsafePointer(function.pointee.libraryName)
 }
 
+/// `__gc`: frees what the function owns; returns 1 for a callback, whose Lua
+/// function the adapter then releases.
 @_cdecl("alien_core_function_gc")
-public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) {
+public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     let function = payload.assumingMemoryBound(to: FunctionObject.self)
-    guard function.pointee.magic == FunctionObject.magic else { return }
+    guard function.pointee.magic == FunctionObject.magic else { return 0 }
+    let wasCallback: Int32 = function.pointee.isCallback ? 1 : 0
+    if let closure = function.pointee.closure { ffi_closure_free(closure) }
+    function.pointee.closure = nil
+    function.pointee.isCallback = false
     function.pointee.signature.release()
     free(function.pointee.name)
     free(function.pointee.libraryName)
     function.pointee.magic = 0
     function.pointee.name = nil
     function.pointee.libraryName = nil
+    return wasCallback
 }
 
 /// Reads `ret, abi, arg...` type names from the stack.

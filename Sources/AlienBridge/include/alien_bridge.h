@@ -72,6 +72,11 @@ size_t alien_lua_rawlen(lua_State *L, int idx);
 void *alien_lua_touserdata(lua_State *L, int idx);
 /* A full userdata's block when it is at least minsize bytes, else NULL. */
 void *alien_lua_toudata(lua_State *L, int idx, size_t minsize);
+/* Runs a callback's Lua function for a call from C (see Callback.swift). It
+   runs under a protected call on the Lua thread of the innermost alien call;
+   an error is kept for that call to raise once C returns, and later
+   invocations in the same call are skipped. `result` is left zeroed then. */
+void alien_lua_invoke_callback(void *callback, void **arguments, void *result);
 /* The message the adapter raises when a core entry point returns ALIEN_ERROR. */
 void alien_lua_seterror(const char *message);
 

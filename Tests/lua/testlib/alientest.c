@@ -108,3 +108,32 @@ size_t tl_total_length(const char **strings, int n) {
     for (int i = 0; i < n; i++) total += strings[i] ? strlen(strings[i]) : 0;
     return total;
 }
+
+/* callbacks */
+int tl_call_n(int (*cb)(int), int n) { int s = 0; for (int i = 1; i <= n; i++) s += cb(i); return s; }
+int tl_call_counting(int (*cb)(int), int n, int *calls) {
+    int s = 0;
+    for (int i = 1; i <= n; i++) { (*calls)++; s += cb(i); }
+    return s;
+}
+double tl_call_mixed(double (*cb)(int, double, long, float, short, double, unsigned char, double,
+                                  long long, double, int, double)) {
+    return cb(1, 2.5, 3, 4.5f, 5, 6.5, 7, 8.5, 9, 10.5, 11, 12.5);
+}
+typedef int (*tl_binop_cb)(int, int);
+static tl_binop_cb stored_cb;
+void tl_store(tl_binop_cb cb) { stored_cb = cb; }
+tl_binop_cb tl_stored(void) { return stored_cb; }
+int tl_call_stored(int a, int b) { return stored_cb ? stored_cb(a, b) : -1; }
+signed char tl_call_byte(signed char (*cb)(void)) { return cb(); }
+unsigned char tl_call_char(unsigned char (*cb)(void)) { return cb(); }
+short tl_call_short(short (*cb)(void)) { return cb(); }
+unsigned int tl_call_uint(unsigned int (*cb)(void)) { return cb(); }
+long long tl_call_ll(long long (*cb)(long long), long long x) { return cb(x); }
+unsigned long long tl_call_ull(unsigned long long (*cb)(unsigned long long), unsigned long long x) { return cb(x); }
+float tl_call_float(float (*cb)(float), float x) { return cb(x); }
+double tl_call_double(double (*cb)(double), double x) { return cb(x); }
+size_t tl_call_string(const char *(*cb)(const char *), const char *s) { const char *r = cb(s); return r ? strlen(r) : 999; }
+void *tl_call_pointer(void *(*cb)(void *), void *p) { return cb(p); }
+int tl_call_ref(int (*cb)(int *, double *)) { int i = 5; double d = 2.5; return cb(&i, &d); }
+void tl_call_void(void (*cb)(int), int x) { cb(x); }

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+import CFFI
+
+/// Lua functions as C function pointers (SPEC section 5). A callback is a
+/// function object whose address is the code of a libffi closure; the closure
+/// hands each call to the adapter, which runs the Lua function under a
+/// protected call on the Lua thread of the alien call that is running.
+enum Callback {
+    /// Points the closure at the object's (new) cif.
+    static func prepareClosure(_ function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) {
+        let status = ffi_prep_closure_loc(function.pointee.closure, function.cif, { _, result, arguments, callback in
+            guard let result, let callback else { return }
+            memset(result, 0, 8)  // C gets zero unless the Lua function says otherwise
+            alien_lua_invoke_callback(callback, arguments, result)
+        }, UnsafeMutableRawPointer(function), function.pointee.address)
+        guard status == FFI_OK else { throw .message("alien: libffi cannot prepare the callback") }
+    }
+}
+
+/// `alien.callback(f, ...)`: the zeroed block becomes a callback running the
+/// Lua function the adapter keeps at registry[block]. The stack is [cb, f, ret, abi, arg...].
+@_cdecl("alien_core_callback_init")
+public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        FunctionObject.initialize(block, address: nil, name: nil, libraryName: nil)
+        let function = block.assumingMemoryBound(to: FunctionObject.self)
+        function.pointee.isCallback = true
+        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 3, function: "callback")
+        try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
+                                           abi: parsed.abi, cif: function.cif, function: "callback")
+        var code: UnsafeMutableRawPointer?
+        guard let closure = ffi_closure_alloc(MemoryLayout<ffi_closure>.size, &code), let code else {
+            throw .message("alien: cannot allocate a callback closure")
+        }
+        function.pointee.closure = closure.assumingMemoryBound(to: ffi_closure.self)
+        function.pointee.address = code
+        try Callback.prepareClosure(function)
+        return 0
+    }
+}
+
+/// The C arguments of a callback invocation as Lua values; a `ref` argument
+/// arrives as the value it points at.
+@_cdecl("alien_core_callback_arguments")
+public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
+                                       _ arguments: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                                       _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    let signature = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature
+    for position in 0..<Int(signature.argumentCount) {
+        let type = signature.argumentTypes![position]
+        let argument = UnsafeRawPointer(arguments[position]!)
+        if let referent = type.referent {
+            let target = argument.load(as: UnsafeRawPointer?.self)
+            out[position] = target.map { CValue.load(referent, from: $0) } ?? CValue.nilValue
+        } else {
+            out[position] = CValue.load(type, from: argument)
+        }
+    }
+    return signature.argumentCount
+}
+
+/// Writes the Lua function's result (top of the stack) where libffi expects
+/// the callback's return value; nil or nothing leaves C's zero.
+@_cdecl("alien_core_callback_result")
+public func alienCoreCallbackResult(_ state: OpaquePointer, _ callback: UnsafeMutableRawPointer,
+                                    _ result: UnsafeMutableRawPointer) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let type = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature.returnType
+        let top = alien_lua_gettop(state)
+        guard type != .void, alien_lua_type(state, top) > ALIEN_TNIL else { return 0 }
+        if type.isInteger {
+            // libffi wants integers narrower than a register widened to a full ffi_arg.
+            guard let value = LuaStack(state).integer(at: top) else {
+                throw ValueContext.callbackResult.mismatch(state, top, type)
+            }
+            result.storeBytes(of: CValue.narrow(UInt64(bitPattern: value), to: type), as: Int64.self)
+        } else {
+            try LuaToC.store(state, index: top, as: type, into: result, context: .callbackResult)
+        }
+        return 0
+    }
+}
