@@ -9,6 +9,8 @@
 # The Debian packages needed are installed first when missing (ci/install-deps.sh).
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+# SwiftPM picks its C compiler from CC; a CC meant for us (LuaRocks passes gcc) must not reach it.
+SWIFT_BUILD := env -u CC -u CFLAGS -u LDFLAGS $(SWIFT) build
 CC ?= cc
 BUILD := build
 
@@ -37,7 +39,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: all deps demo test swift-test lua-test debug testlib clean $(ALL_TAGS)
+.PHONY: all deps demo test swift-test lua-test luarocks-test debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -47,7 +49,7 @@ deps:
 # One product per Lua; SwiftPM shares the compiled core between them.
 $(ALL_TAGS):
 	@test -f "$(INCDIR_$@)/lua.h" || { echo "alien: no Lua headers for $@ in $(INCDIR_$@) (install them, or make INCDIR_$@=...)"; exit 1; }
-	$(INCENV_$@)="$(INCDIR_$@)" $(SWIFT) build -c release --product $(PRODUCT_$@)
+	$(INCENV_$@)="$(INCDIR_$@)" $(SWIFT_BUILD) -c release --product $(PRODUCT_$@)
 	@mkdir -p $(BUILD)/$@
 	cp .build/release/lib$(PRODUCT_$@).so $(BUILD)/$@/alien.so
 	strip --strip-unneeded $(BUILD)/$@/alien.so
@@ -56,7 +58,7 @@ $(ALL_TAGS):
 # Debug build: a longjmp over a Swift frame traps at once in Swift's
 # exclusivity checking here, where a release build may only corrupt memory.
 debug:
-	$(SWIFT) build -c debug --product alien_lua54
+	$(SWIFT_BUILD) -c debug --product alien_lua54
 	@mkdir -p $(BUILD)/lua5.4-debug
 	cp .build/debug/libalien_lua54.so $(BUILD)/lua5.4-debug/alien.so
 
@@ -77,9 +79,34 @@ lua-test: testlib
 	@bash ci/matrix.sh $(TAGS)
 
 test: deps
+	@bash ci/install-deps.sh luarocks
 	@$(MAKE) --no-print-directory swift-test
 	@$(MAKE) --no-print-directory all debug testlib
+	@bash ci/luarocks.sh
 	@bash ci/matrix.sh --debug $(TAGS)
+
+# LuaRocks (rockspec/*.rockspec): `rock` builds for the Lua whose headers are in
+# LUA_INCDIR, `rock-install` copies that alien.so into LIBDIR.
+rock:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "alien: building alien needs the Swift toolchain (swift 6): install it from swift.org and put swift on PATH"; exit 1; }
+	@pkg-config --exists libffi 2>/dev/null || { echo "alien: building alien needs libffi and pkg-config: apt-get install libffi-dev pkg-config"; exit 1; }
+	@tag=$$(sh ci/lua-tag.sh "$(LUA_INCDIR)") && \
+	  $(MAKE) --no-print-directory $$tag INCDIR_$$tag="$(LUA_INCDIR)" && \
+	  mkdir -p $(BUILD)/rock && cp $(BUILD)/$$tag/alien.so $(BUILD)/rock/alien.so
+
+rock-install:
+	install -d "$(LIBDIR)"
+	install -m 0755 $(BUILD)/rock/alien.so "$(LIBDIR)/alien.so"
+
+# The source tarball the versioned rockspec names, beside a copy of it.
+VERSION := 0.8.0
+dist:
+	@mkdir -p $(BUILD)/dist
+	git archive --format=tar.gz --prefix=alien-$(VERSION)/ -o $(BUILD)/dist/alien-$(VERSION).tar.gz HEAD
+	cp rockspec/alien-$(VERSION)-1.rockspec $(BUILD)/dist/
+
+luarocks-test:
+	@bash ci/luarocks.sh
 
 clean:
 	rm -rf $(BUILD) .build
