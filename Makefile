@@ -103,7 +103,8 @@ VERSION := 0.8.0
 dist:
 	@mkdir -p $(BUILD)/dist
 	git archive --format=tar.gz --prefix=alien-$(VERSION)/ -o $(BUILD)/dist/alien-$(VERSION).tar.gz HEAD
-	cp rockspec/alien-$(VERSION)-1.rockspec $(BUILD)/dist/
+	sed 's|url = "alien-$(VERSION).tar.gz"|url = "file://$(abspath $(BUILD))/dist/alien-$(VERSION).tar.gz"|' \
+	  rockspec/alien-$(VERSION)-1.rockspec > $(BUILD)/dist/alien-$(VERSION)-1.rockspec
 
 luarocks-test:
 	@bash ci/luarocks.sh

@@ -2,7 +2,8 @@ rockspec_format = "3.0"
 package = "alien"
 version = "0.8.0-1"
 source = {
-   -- `make dist` writes this tarball beside a copy of this rockspec (build/dist/)
+   -- `make dist` writes this tarball to build/dist/, beside a copy of this
+   -- rockspec whose url is the tarball's absolute file:// path (for luarocks pack)
    url = "alien-0.8.0.tar.gz",
    dir = "alien-0.8.0",
 }
