@@ -3,20 +3,13 @@ import AlienBridge
 /// A typed, bounds-checked view of a buffer (SPEC section 7), living in a Lua
 /// full userdata. The adapter keeps the buffer and the values pinned by the
 /// elements in the array's uservalue table.
-struct ArrayObject {
+struct ArrayObject: UserdataObject {
     static let magic: UInt64 = 0x414C_4945_4E41_5252  // "ALIENARR"
 
     var magic: UInt64
     var type: AlienType
     var length: Int
     var buffer: UnsafeMutablePointer<BufferObject>
-
-    @inline(__always)
-    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<ArrayObject>? {
-        guard let raw = alien_lua_toudata(state, index, MemoryLayout<ArrayObject>.size) else { return nil }
-        let array = raw.assumingMemoryBound(to: ArrayObject.self)
-        return array.pointee.magic == magic ? array : nil
-    }
 
     /// Element `index` (1-based), checked against the length.
     @inline(__always)

@@ -9,7 +9,7 @@ import AlienBridge
 /// userdata. A new buffer keeps its bytes inline, right after this header, so
 /// making one is a single Lua allocation; `realloc` moves them to the heap.
 /// A buffer wrapping foreign memory has no known size and is not checked.
-struct BufferObject {
+struct BufferObject: UserdataObject {
     static let magic: UInt64 = 0x414C_4945_4E42_5546  // "ALIENBUF"
 
     enum Storage: UInt8 {
@@ -25,14 +25,6 @@ struct BufferObject {
     static let headerSize = (MemoryLayout<BufferObject>.size + 15) & ~15
 
     var isChecked: Bool { storage != .foreign }
-
-    /// The buffer at a stack index, or nil.
-    @inline(__always)
-    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<BufferObject>? {
-        guard let raw = alien_lua_toudata(state, index, MemoryLayout<BufferObject>.size) else { return nil }
-        let buffer = raw.assumingMemoryBound(to: BufferObject.self)
-        return buffer.pointee.magic == magic ? buffer : nil
-    }
 
     /// The address of `count` bytes at 1-based `offset`, checked against the size
     /// of alien's own buffers.

@@ -8,7 +8,7 @@ import CFFI
 
 /// A C function Lua can call, living in the memory of a Lua full userdata:
 /// its address, names for messages, and the resolved signature.
-struct FunctionObject {
+struct FunctionObject: UserdataObject {
     static let magic: UInt64 = 0x414C_4945_4E46_554E  // "ALIENFUN"
 
     var magic: UInt64
@@ -30,14 +30,6 @@ struct FunctionObject {
             magic: magic, address: address,
             name: name.map { strdup($0) }, libraryName: libraryName.map { strdup($0) },
             signature: Signature(), cif: ffi_cif(), closure: nil, isCallback: false))
-    }
-
-    /// The function object at a stack index, or nil if the value is something else.
-    @inline(__always)
-    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<FunctionObject>? {
-        guard let raw = alien_lua_toudata(state, index, MemoryLayout<FunctionObject>.size) else { return nil }
-        let function = raw.assumingMemoryBound(to: FunctionObject.self)
-        return function.pointee.magic == magic ? function : nil
     }
 
     var displayName: String { name.map { String(cString: $0) } ?? "anonymous" }

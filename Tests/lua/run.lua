@@ -53,6 +53,25 @@ function rss_kib()
   return tonumber(text:match("VmRSS:%s*(%d+)")) or 0
 end
 
+-- Asserts that running make(i) for i = 1..100000 leaks nothing: one round first,
+-- so the allocator holds its high-water mark; a second round that leaked would
+-- then grow by megabytes. Collecting every 1000 keeps the GC's pacing (which
+-- cannot see memory allocated in C) out of the picture.
+function memory_stays_flat(make)
+  local function round()
+    for i = 1, 100000 do
+      if i % 1000 == 0 then collectgarbage() end
+      make(i)
+    end
+    collectgarbage(); collectgarbage()
+  end
+  round()
+  local before = rss_kib()
+  round()
+  local grown = rss_kib() - before
+  assert(grown < 8 * 1024, ("memory grew by %d KiB"):format(grown))
+end
+
 local dir = arg[0]:match("^(.*)/[^/]*$") or "."
 for i = 1, #arg do
   current_file = arg[i]

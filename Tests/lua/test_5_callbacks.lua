@@ -251,20 +251,8 @@ end)
 
 test("100,000 callbacks are collected with memory staying flat", function()
   local n = typed("tl_call_n", "int", "callback", "int")
-  -- One round first, so the allocator holds its high-water mark; a second
-  -- round that leaked would then grow by megabytes. Collecting every 1000
-  -- keeps the GC's pacing (which cannot see C memory) out of the picture.
-  local function round()
-    for i = 1, 100000 do
-      if i % 1000 == 0 then collectgarbage() end
-      local cb = alien.callback(function(x) return x + i end, "int", "int")
-      if i % 1000 == 0 then eq(n(cb, 1), 1 + i) end
-    end
-    collectgarbage(); collectgarbage()
-  end
-  round()
-  local before = rss_kib()
-  round()
-  local after = rss_kib()
-  assert(after - before < 8 * 1024, ("memory grew by %d KiB"):format(after - before))
+  memory_stays_flat(function(i)
+    local cb = alien.callback(function(x) return x + i end, "int", "int")
+    if i % 1000 == 0 then eq(n(cb, 1), 1 + i) end
+  end)
 end)
