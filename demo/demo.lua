@@ -33,3 +33,29 @@ print("zlib " .. z.zlibVersion() .. ": crc32 =", ("0x%08x"):format(z.crc32(0, te
 local sqlite = alien.load("sqlite3")
 sqlite.sqlite3_libversion:types("string")
 print("sqlite3 " .. sqlite.sqlite3_libversion())
+
+-- zlib compress/uncompress through buffers; the in/out size is a ulong in a buffer
+z.compressBound:types("ulong", "ulong")
+z.compress:types("int", "pointer", "pointer", "string", "ulong")
+z.uncompress:types("int", "pointer", "pointer", "pointer", "ulong")
+local input = ("alien "):rep(100)
+local size = alien.buffer(alien.sizeof("ulong"))
+local packed = alien.buffer(z.compressBound(#input))
+size:set(1, #packed, "ulong")
+local status = z.compress(packed, size, input, #input)
+local packed_len = size:get(1, "ulong")
+local unpacked = alien.buffer(#input + 1)
+size:set(1, #unpacked, "ulong")
+local status2 = z.uncompress(unpacked, size, packed, packed_len)
+local unpacked_len = size:get(1, "ulong")
+print(("zlib: %d bytes -> %d -> %d, round trip %s"):format(#input, packed_len, unpacked_len,
+  tostring(status == 0 and status2 == 0 and unpacked:tostring(unpacked_len) == input)))
+
+-- qsort with a Lua comparator (a callback)
+libc.qsort:types("void", "pointer", "size_t", "size_t", "callback")
+local cmp = alien.callback(function(a, b) return a - b end, "int", "ref int", "ref int")
+local nums = alien.array("int", { 42, 7, 19, 3, 88, 1 })
+libc.qsort(nums, nums.length, nums.size, cmp)
+local sorted = {}
+for _, v in nums:ipairs() do sorted[#sorted + 1] = v end
+print("qsort: " .. table.concat(sorted, " "))
