@@ -82,6 +82,7 @@ test: deps
 	@bash ci/install-deps.sh luarocks
 	@$(MAKE) --no-print-directory swift-test
 	@$(MAKE) --no-print-directory all debug testlib
+	@bash ci/check-modules.sh
 	@bash ci/luarocks.sh
 	@bash ci/matrix.sh --debug $(TAGS)
 
