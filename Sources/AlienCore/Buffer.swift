@@ -132,17 +132,23 @@ func typeArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of func
     return type
 }
 
+/// The memory for a `type` at the 1-based byte offset at stack index 2 of the
+/// buffer at index 1: shared by `get`, `set`, `buf[i]` and `buf[i] = v`.
+@inline(__always)
+func bufferMemory(_ state: OpaquePointer, for type: AlienType, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+    let buffer = try bufferArgument(state, function: function)
+    guard let offset = LuaStack(state).integer(at: 2) else {
+        throw badArgument(1, of: "\(function)", "offset expected, got \(LuaStack(state).typeName(at: 2))")
+    }
+    return try buffer.pointee.address(offset: offset, count: type.size, function: function)
+}
+
 /// `buf:get(offset [, type])`.
 @_cdecl("alien_core_buffer_get")
 public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "get")
         let type = try typeArgument(state, 3, 2, of: "get")
-        guard let offset = LuaStack(state).integer(at: 2) else {
-            throw badArgument(1, of: "get", "offset expected, got \(LuaStack(state).typeName(at: 2))")
-        }
-        let memory = try buffer.pointee.address(offset: offset, count: type.size, function: "get")
-        out[0] = CValue.load(type, from: memory, callbackAsFunction: true)
+        out[0] = CValue.load(type, from: try bufferMemory(state, for: type, function: "get"), callbackAsFunction: true)
         return 1
     }
 }
@@ -151,13 +157,9 @@ public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_set")
 public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "set")
         let type = try typeArgument(state, 4, 3, of: "set")
-        guard let offset = LuaStack(state).integer(at: 2) else {
-            throw badArgument(1, of: "set", "offset expected, got \(LuaStack(state).typeName(at: 2))")
-        }
-        let memory = try buffer.pointee.address(offset: offset, count: type.size, function: "set")
-        try LuaToC.store(state, index: 3, as: type, into: memory, context: .parameter(2, of: "set"))
+        try LuaToC.store(state, index: 3, as: type, into: try bufferMemory(state, for: type, function: "set"),
+                         context: .parameter(2, of: "set"))
         return 0
     }
 }
@@ -166,10 +168,7 @@ public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_byte")
 public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "index")
-        let index = LuaStack(state).integer(at: 2) ?? 0
-        let memory = try buffer.pointee.address(offset: index, count: 1, function: "index")
-        out[0] = CValue.integerValue(Int64(memory.load(as: UInt8.self)), of: .char)
+        out[0] = CValue.load(.char, from: try bufferMemory(state, for: .char, function: "index"))
         return 1
     }
 }
@@ -178,10 +177,8 @@ public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_buffer_setbyte")
 public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "newindex")
-        let index = LuaStack(state).integer(at: 2) ?? 0
-        let memory = try buffer.pointee.address(offset: index, count: 1, function: "newindex")
-        try LuaToC.store(state, index: 3, as: .char, into: memory, context: .parameter(2, of: "newindex"))
+        try LuaToC.store(state, index: 3, as: .char, into: try bufferMemory(state, for: .char, function: "newindex"),
+                         context: .parameter(2, of: "newindex"))
         return 0
     }
 }
