@@ -56,6 +56,19 @@ int alien_core_unpack_count(lua_State *L, int type, size_t *count, void **pointe
 alien_value alien_core_unpack_value(const void *pointer, int type, size_t i);
 int alien_core_type_code(const char *name);
 
+int alien_core_struct_pack(lua_State *L, alien_value *out, void *space, size_t capacity, size_t *needed, int last);
+int alien_core_struct_unpack(lua_State *L, alien_value *out, size_t capacity, size_t *needed);
+int alien_core_struct_size(lua_State *L, alien_value *out);
+int alien_core_struct_offset(lua_State *L, alien_value *out);
+
+int alien_core_struct_field(lua_State *L, int type_index, int field_number, size_t *size, size_t *alignment,
+                            size_t *offset, int64_t *code);
+size_t alien_core_instance_size(void);
+void alien_core_instance_init(lua_State *L, void *block, int buffer_index);
+int alien_core_field_get(lua_State *L, alien_value *out);
+int alien_core_field_set(lua_State *L, alien_value *out);
+int alien_core_buffer_fits(lua_State *L, int index, size_t size);
+
 int alien_core_sizeof(lua_State *L, alien_value *out);
 int alien_core_align(lua_State *L, alien_value *out);
 int alien_core_errno(lua_State *L, alien_value *out);

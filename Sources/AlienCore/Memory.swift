@@ -12,6 +12,7 @@ enum Memory {
     static func address(of index: Int32, in state: OpaquePointer) -> UnsafeMutableRawPointer? {
         if let buffer = BufferObject.at(index, in: state) { return buffer.pointee.data }
         if let array = ArrayObject.at(index, in: state) { return array.pointee.buffer.pointee.data }
+        if let instance = InstanceObject.at(index, in: state) { return instance.pointee.buffer.pointee.data }
         return alien_lua_touserdata(state, index)
     }
 

@@ -53,6 +53,8 @@ typedef struct {
 
 /* Status codes a core entry point returns instead of a count. */
 #define ALIEN_ERROR (-1)
+/* The core needs more room than it was given (see the entry point for how much). */
+#define ALIEN_NEEDSPACE (-2)
 /* Ask the adapter to convert the number at stack index i to a string in place, then call again. */
 #define ALIEN_TOSTRING_BASE (-1000)
 #define ALIEN_TOSTRING(i) (ALIEN_TOSTRING_BASE - (i))

@@ -137,3 +137,33 @@ size_t tl_call_string(const char *(*cb)(const char *), const char *s) { const ch
 void *tl_call_pointer(void *(*cb)(void *), void *p) { return cb(p); }
 int tl_call_ref(int (*cb)(int *, double *)) { int i = 5; double d = 2.5; return cb(&i, &d); }
 void tl_call_void(void (*cb)(int), int x) { cb(x); }
+
+/* structs */
+#include <stdint.h>
+struct tl_padded { short a; long b; short c; long d; };
+struct tl_mixed { char c; double d; int i; float f; unsigned char u; long long ll; void *p; };
+size_t tl_padded_size(void) { return sizeof(struct tl_padded); }
+size_t tl_padded_offset(int field) {
+    switch (field) {
+    case 1: return offsetof(struct tl_padded, a); case 2: return offsetof(struct tl_padded, b);
+    case 3: return offsetof(struct tl_padded, c); default: return offsetof(struct tl_padded, d);
+    }
+}
+size_t tl_mixed_size(void) { return sizeof(struct tl_mixed); }
+size_t tl_mixed_offset(int field) {
+    switch (field) {
+    case 1: return offsetof(struct tl_mixed, c); case 2: return offsetof(struct tl_mixed, d);
+    case 3: return offsetof(struct tl_mixed, i); case 4: return offsetof(struct tl_mixed, f);
+    case 5: return offsetof(struct tl_mixed, u); case 6: return offsetof(struct tl_mixed, ll);
+    default: return offsetof(struct tl_mixed, p);
+    }
+}
+void tl_padded_fill(struct tl_padded *s) { s->a = 1; s->b = -2; s->c = 3; s->d = 40000000000L; }
+long tl_padded_sum(const struct tl_padded *s) { return s->a + s->b + s->c + s->d; }
+struct tl_padded *tl_padded_static(void) { static struct tl_padded s = { 7, 8, 9, 10 }; return &s; }
+/* big-endian uint32 and a record as a C program would write them */
+void tl_write_record(unsigned char *p) {
+    p[0] = 0x12; p[1] = 0x34; p[2] = 0x56; p[3] = 0x78;     /* >I4 */
+    int16_t h = -2; memcpy(p + 4, &h, 2);                     /* <h (little-endian host) */
+    double d = 2.5; memcpy(p + 8, &d, 8);                     /* d at 8 (aligned by !8) */
+}

@@ -1,0 +1,262 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlienBridge
+
+/// `alien.struct`: pack, unpack, size and offset over StructFormat.
+enum StructPacking {
+    /// The format string at stack index 1.
+    static func format(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeRawBufferPointer {
+        var length = 0
+        guard let bytes = alien_lua_tostring(state, 1, &length) else {
+            throw badArgument(1, of: "\(function)", "format string expected, got \(LuaStack(state).typeName(at: 1))")
+        }
+        return UnsafeRawBufferPointer(start: bytes, count: length)
+    }
+
+    /// Packs the values at stack indexes 2...last; measures only when `memory` is nil.
+    /// Returns the packed size.
+    static func pack(_ state: OpaquePointer, last: Int32, into memory: UnsafeMutableRawPointer?) throws(AlienError) -> Int {
+        var reader = StructFormat(try format(state, function: "pack"), function: "pack")
+        let stack = LuaStack(state)
+        var position = 0
+        var argument: Int32 = 2
+        func missing(_ expected: String) -> AlienError {
+            let got = argument > last ? "no value" : stack.typeName(at: argument)
+            return badArgument(Int(argument), of: "pack", "\(expected) expected, got \(got)")
+        }
+        while let item = try reader.next() {
+            let padding = item.padding(at: position)
+            if let memory { memset(memory + position, 0, padding) }
+            position += padding
+            let target = memory.map { $0 + position }
+            var size = item.size
+            switch item.kind {
+            case .padding:
+                target?.storeBytes(of: 0, as: UInt8.self)
+            case .integer(_):
+                guard argument <= last, let value = stack.integer(at: argument) else { throw missing("number") }
+                if let target { StructIntegers.store(value, size: size, bigEndian: item.bigEndian, to: target) }
+                argument += 1
+            case .float, .double:
+                guard argument <= last, let value = stack.number(at: argument) else { throw missing("number") }
+                if let target {
+                    let bits = item.kind == .float ? UInt64(Float(value).bitPattern) : value.bitPattern
+                    StructIntegers.store(Int64(bitPattern: bits), size: size, bigEndian: item.bigEndian, to: target)
+                }
+                argument += 1
+            case .chars, .string:
+                guard argument <= last else { throw missing("string") }
+                if stack.type(at: argument) == ALIEN_TNUMBER { throw .convertToString(argument) }
+                var length = 0
+                guard let bytes = alien_lua_tostring(state, argument, &length) else { throw missing("string") }
+                if item.kind == .string {
+                    size = length + 1
+                    if let target { memcpy(target, bytes, length); target.storeBytes(of: 0, toByteOffset: length, as: UInt8.self) }
+                } else {
+                    if size == 0 { size = length }
+                    guard length >= size else {
+                        throw badArgument(Int(argument), of: "pack", "string of \(length) bytes is shorter than c\(size)")
+                    }
+                    if let target { memcpy(target, bytes, size) }
+                }
+                argument += 1
+            case .pointer:
+                guard argument <= last else { throw missing("pointer") }
+                let pointer: UnsafeMutableRawPointer?
+                switch stack.type(at: argument) {
+                case ALIEN_TNIL: pointer = nil
+                case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: pointer = Memory.address(of: argument, in: state)
+                default: throw missing("pointer")
+                }
+                target?.storeBytes(of: pointer, as: UnsafeMutableRawPointer?.self)
+                argument += 1
+            }
+            position += size
+            guard position <= StructFormat.sizeLimit else { throw .message("alien: 'pack' result too large") }
+        }
+        return position
+    }
+
+    /// The data unpack reads: a string, a buffer (size optional) or light userdata (size required),
+    /// and the stack index of the starting position argument.
+    static func data(_ state: OpaquePointer) throws(AlienError) -> (bytes: UnsafeRawPointer, count: Int, positionIndex: Int32) {
+        let stack = LuaStack(state)
+        switch stack.type(at: 2) {
+        case ALIEN_TSTRING:
+            var length = 0
+            let bytes = alien_lua_tostring(state, 2, &length)!
+            return (UnsafeRawPointer(bytes), length, 3)
+        case ALIEN_TUSERDATA, ALIEN_TLIGHTUSERDATA:
+            guard let address = Memory.address(of: 2, in: state) else {
+                throw badArgument(2, of: "unpack", "data expected, got NULL")
+            }
+            let buffer = BufferObject.at(2, in: state)
+            var count: Int64
+            if stack.type(at: 3) <= ALIEN_TNIL, let buffer, buffer.pointee.isChecked {
+                count = Int64(buffer.pointee.size)
+            } else {
+                guard let size = stack.integer(at: 3), size >= 0 else {
+                    throw badArgument(3, of: "unpack", "size of the data expected, got \(stack.typeName(at: 3))")
+                }
+                count = size
+                if let buffer, buffer.pointee.isChecked, size > Int64(buffer.pointee.size) {
+                    throw badArgument(3, of: "unpack", "size \(size) is larger than the buffer's \(buffer.pointee.size) bytes")
+                }
+            }
+            return (UnsafeRawPointer(address), Int(count), 4)
+        default:
+            throw badArgument(2, of: "unpack", "string, buffer or light userdata expected, got \(stack.typeName(at: 2))")
+        }
+    }
+
+    /// Unpacks into `out` (at most `capacity` values); returns the count, or
+    /// nil when `out` is too small.
+    static func unpack(_ state: OpaquePointer, into out: UnsafeMutablePointer<alien_value>, capacity: Int) throws(AlienError) -> Int32? {
+        var reader = StructFormat(try format(state, function: "unpack"), function: "unpack")
+        let (data, count, positionIndex) = try self.data(state)
+        let start = try optionalInteger(state, positionIndex, Int(positionIndex), of: "unpack", default: 1)
+        guard start >= 1, start - 1 <= Int64(count) else {
+            throw badArgument(Int(positionIndex), of: "unpack", "position \(start) is outside the data (\(count) bytes)")
+        }
+        var position = Int(start - 1)
+        var produced = 0
+        func tooShort(_ size: Int) -> AlienError {
+            .message("alien: 'unpack': data too short (\(size) byte(s) at position \(position + 1), data of \(count) bytes)")
+        }
+        while let item = try reader.next() {
+            position += item.padding(at: position)
+            var size = item.size
+            if item.kind == .chars && size == 0 {
+                // c0: the length is the previous value, which it replaces
+                guard produced > 0, let previous = Self.integer(out[produced - 1]), previous >= 0 else {
+                    throw .message("alien: bad format for 'unpack': 'c0' needs a previous size")
+                }
+                size = previous > Int64(StructFormat.sizeLimit) ? StructFormat.sizeLimit : Int(previous)
+                produced -= 1
+            }
+            guard size <= count - position else { throw tooShort(size) }
+            let memory = data + position
+            var value: alien_value?
+            switch item.kind {
+            case .padding:
+                value = nil
+            case .integer(let signed):
+                let integer = StructIntegers.load(size: size, bigEndian: item.bigEndian, signed: signed, from: memory)
+                value = CValue.integerValue(integer, of: signed || size < 8 ? .longlong : .ulonglong)
+            case .float:
+                let bits = UInt32(truncatingIfNeeded: StructIntegers.load(size: 4, bigEndian: item.bigEndian, signed: false, from: memory))
+                value = CValue.numberValue(Double(Float(bitPattern: bits)))
+            case .double:
+                let bits = UInt64(bitPattern: StructIntegers.load(size: 8, bigEndian: item.bigEndian, signed: false, from: memory))
+                value = CValue.numberValue(Double(bitPattern: bits))
+            case .chars:
+                value = CValue.bytesValue(memory, count: size)
+            case .string:
+                guard let end = memchr(memory, 0, count - position) else {
+                    throw .message("alien: 'unpack': unfinished string in data at position \(position + 1)")
+                }
+                let length = memory.distance(to: UnsafeRawPointer(end))
+                value = CValue.bytesValue(memory, count: length)
+                size = length + 1
+            case .pointer:
+                value = CValue.pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
+            }
+            if let value {
+                guard produced < capacity - 1 else { return nil }
+                out[produced] = value
+                produced += 1
+            }
+            position += size
+        }
+        out[produced] = CValue.integerValue(Int64(position + 1), of: .longlong)
+        return Int32(produced + 1)
+    }
+
+    static func integer(_ value: alien_value) -> Int64? {
+        switch Int(value.kind) {
+        case Int(ALIEN_VINT.rawValue), Int(ALIEN_VUINT.rawValue): return value.v.i
+        case Int(ALIEN_VNUM.rawValue): return value.v.n.isFinite ? wrappingInteger(value.v.n) : nil
+        default: return nil
+        }
+    }
+
+    /// Walks a fixed-size format: the size, or the 1-based offset of value `item`.
+    static func measure(_ state: OpaquePointer, upTo item: Int64?, function: StaticString) throws(AlienError) -> Int {
+        var reader = StructFormat(try format(state, function: function), function: function)
+        var position = 0
+        var values: Int64 = 0
+        while let next = try reader.next() {
+            position += next.padding(at: position)
+            if next.hasValue {
+                values += 1
+                if values == item { return position + 1 }
+            }
+            guard next.size > 0 || next.kind == .padding else {
+                throw .message("alien: bad format for '\(function)': '\(next.kind == .string ? "s" : "c0")' has no fixed size")
+            }
+            position += next.size
+            guard position <= StructFormat.sizeLimit else { throw .message("alien: '\(function)': size too large") }
+        }
+        if let item {
+            throw badArgument(2, of: "\(function)", "item \(item) is not in the format (it has \(values))")
+        }
+        return position
+    }
+}
+
+/// `alien.struct.pack(fmt, ...)`: packs into `space` when it is large enough,
+/// else returns ALIEN_NEEDSPACE with the size in `needed`. `last` is the
+/// index of the last value.
+@_cdecl("alien_core_struct_pack")
+public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
+                                _ space: UnsafeMutableRawPointer, _ capacity: Int,
+                                _ needed: UnsafeMutablePointer<Int>, _ last: Int32) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        let size = try StructPacking.pack(state, last: last, into: nil)
+        guard size <= capacity else {
+            needed.pointee = size
+            return ALIEN_NEEDSPACE
+        }
+        _ = try StructPacking.pack(state, last: last, into: space)
+        out[0] = CValue.bytesValue(space, count: size)
+        return 1
+    }
+}
+
+/// `alien.struct.unpack(fmt, data [, size] [, pos])`: the values, then the next position.
+/// Returns ALIEN_NEEDSPACE with a larger count in `needed` when `out` is too small.
+@_cdecl("alien_core_struct_unpack")
+public func alienCoreStructUnpack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
+                                  _ capacity: Int, _ needed: UnsafeMutablePointer<Int>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        guard let count = try StructPacking.unpack(state, into: out, capacity: capacity) else {
+            needed.pointee = capacity * 4
+            return ALIEN_NEEDSPACE
+        }
+        return count
+    }
+}
+
+/// `alien.struct.size(fmt)`.
+@_cdecl("alien_core_struct_size")
+public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        out[0] = CValue.integerValue(Int64(try StructPacking.measure(state, upTo: nil, function: "size")), of: .longlong)
+        return 1
+    }
+}
+
+/// `alien.struct.offset(fmt, n)`: the 1-based offset of value n.
+@_cdecl("alien_core_struct_offset")
+public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in
+        guard let item = LuaStack(state).integer(at: 2), item >= 1 else {
+            throw badArgument(2, of: "offset", "item number from 1 expected, got \(LuaStack(state).typeName(at: 2))")
+        }
+        out[0] = CValue.integerValue(Int64(try StructPacking.measure(state, upTo: item, function: "offset")), of: .longlong)
+        return 1
+    }
+}
