@@ -1,0 +1,90 @@
+/* The floor: a hand-written Lua C binding of benchlib's functions, compiled
+   against each Lua's headers (bench/build/<tag>/floor.so), in two forms:
+   - floor.plain.NAME: plain C functions, no FFI at all;
+   - floor.call.NAME: the same reached through a userdata's __call, reading
+     arguments from stack index 2, as any function object with methods must.
+   The callback floor calls a Lua function from C through a registry reference. */
+#include <lua.h>
+#include <lauxlib.h>
+#include <stddef.h>
+
+int add1(int x);
+double addd(double a, double b);
+long sum6(long a, long b, long c, long d, long e, long f);
+void *idp(void *p);
+size_t slen(const char *s);
+int first(const unsigned char *p);
+void refinc(int *p);
+int calln(int (*cb)(int), int n);
+
+/* Each binding reads its arguments from stack index B (1 plain, 2 through __call). */
+#define BINDINGS(P, B) \
+static int P##add1(lua_State *L) { lua_pushinteger(L, add1((int)luaL_checkinteger(L, B))); return 1; } \
+static int P##addd(lua_State *L) { lua_pushnumber(L, addd(luaL_checknumber(L, B), luaL_checknumber(L, B + 1))); return 1; } \
+static int P##sum6(lua_State *L) { \
+    lua_pushinteger(L, sum6((long)luaL_checkinteger(L, B), (long)luaL_checkinteger(L, B + 1), \
+        (long)luaL_checkinteger(L, B + 2), (long)luaL_checkinteger(L, B + 3), \
+        (long)luaL_checkinteger(L, B + 4), (long)luaL_checkinteger(L, B + 5))); return 1; } \
+static int P##idp(lua_State *L) { lua_pushlightuserdata(L, idp(lua_touserdata(L, B))); return 1; } \
+static int P##slen(lua_State *L) { lua_pushinteger(L, (lua_Integer)slen(luaL_checkstring(L, B))); return 1; } \
+static int P##first(lua_State *L) { lua_pushinteger(L, first((const unsigned char *)lua_touserdata(L, B))); return 1; } \
+static int P##refinc(lua_State *L) { int v = (int)luaL_checkinteger(L, B); refinc(&v); lua_pushnil(L); lua_pushinteger(L, v); return 2; }
+
+BINDINGS(plain_, 1)
+BINDINGS(call_, 2)
+
+static lua_State *callback_state;
+static int callback_ref;
+
+static int callback_trampoline(int x) {
+    int r;
+    lua_rawgeti(callback_state, LUA_REGISTRYINDEX, callback_ref);
+    lua_pushinteger(callback_state, x);
+    lua_call(callback_state, 1, 1);
+    r = (int)lua_tointeger(callback_state, -1);
+    lua_pop(callback_state, 1);
+    return r;
+}
+
+/* calln(f, n): C calls Lua function f n times. */
+static int plain_calln(lua_State *L) {
+    int n = (int)luaL_checkinteger(L, 2);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    callback_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    callback_state = L;
+    lua_pushinteger(L, calln(callback_trampoline, n));
+    luaL_unref(L, LUA_REGISTRYINDEX, callback_ref);
+    return 1;
+}
+
+static const luaL_Reg plain[] = {
+    {"add1", plain_add1}, {"addd", plain_addd}, {"sum6", plain_sum6}, {"idp", plain_idp},
+    {"slen", plain_slen}, {"first", plain_first}, {"refinc", plain_refinc}, {"calln", plain_calln},
+    {NULL, NULL}
+};
+
+static const luaL_Reg callable[] = {
+    {"add1", call_add1}, {"addd", call_addd}, {"sum6", call_sum6}, {"idp", call_idp},
+    {"slen", call_slen}, {"first", call_first}, {"refinc", call_refinc},
+    {NULL, NULL}
+};
+
+int luaopen_floor(lua_State *L) {
+    const luaL_Reg *r;
+    lua_newtable(L);
+    lua_newtable(L);
+    for (r = plain; r->name; r++) { lua_pushcfunction(L, r->func); lua_setfield(L, -2, r->name); }
+    lua_setfield(L, -2, "plain");
+    lua_newtable(L);
+    for (r = callable; r->name; r++) {
+        lua_newuserdata(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushcfunction(L, r->func);
+        lua_setfield(L, -2, "__call");
+        lua_setmetatable(L, -2);
+        lua_setfield(L, -2, r->name);
+    }
+    lua_setfield(L, -2, "call");
+    return 1;
+}
