@@ -9,6 +9,7 @@
  * the C stack: the core reports failure with a status, and alien_raise turns
  * it into a Lua error once Swift has returned.
  */
+#include <errno.h>
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -102,6 +103,12 @@ static void alien_pushuint64(lua_State *L, uint64_t u) {
 /* ---------------------------------------------------------------------- */
 
 static char alien_error_message[1024];
+static int alien_errno_value;
+/* Whether calls may follow the direct plan (alien.directcalls). */
+static int alien_direct_enabled = 1;
+
+void alien_lua_seterrno(int value) { alien_errno_value = value; }
+int alien_lua_errno(void) { return alien_errno_value; }
 
 int alien_lua_gettop(lua_State *L) { return lua_gettop(L); }
 int alien_lua_type(lua_State *L, int idx) { return lua_type(L, idx); }
@@ -177,20 +184,84 @@ static int alien_traceback(lua_State *L) {
     return 1;
 }
 
+static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out);
+
+/* A callback argument of a direct plan's kind, pushed straight from C's memory. */
+static void alien_callback_push_direct(lua_State *L, int kind, const void *p) {
+    switch (kind) {
+    case ALIEN_KIND_I8: alien_pushint64(L, *(const int8_t *)p); break;
+    case ALIEN_KIND_U8: alien_pushint64(L, *(const uint8_t *)p); break;
+    case ALIEN_KIND_I16: alien_pushint64(L, *(const int16_t *)p); break;
+    case ALIEN_KIND_U16: alien_pushint64(L, *(const uint16_t *)p); break;
+    case ALIEN_KIND_I32: alien_pushint64(L, *(const int32_t *)p); break;
+    case ALIEN_KIND_U32: alien_pushint64(L, *(const uint32_t *)p); break;
+    case ALIEN_KIND_U64: alien_pushuint64(L, *(const uint64_t *)p); break;
+    case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)*(const double *)p); break;
+    case ALIEN_KIND_POINTER:
+        if (*(void *const *)p != NULL) lua_pushlightuserdata(L, *(void *const *)p); else lua_pushnil(L);
+        break;
+    default: alien_pushint64(L, *(const int64_t *)p); break;
+    }
+}
+
+/* The Lua function's result (top of the stack) written for C as a direct
+   plan's kind; 0 when the value is not of the plain kind (the core then
+   converts it, with its errors). Integers are widened to a full register. */
+static int alien_callback_result_direct(lua_State *L, int kind, void *result) {
+    int64_t v;
+    if (kind == ALIEN_KIND_VOID) return 1;
+    if (kind == ALIEN_KIND_DOUBLE) {
+        if (lua_type(L, -1) != LUA_TNUMBER) return 0;
+        *(double *)result = (double)lua_tonumber(L, -1);
+        return 1;
+    }
+    if (kind == ALIEN_KIND_STRING) return 0;
+    if (!alien_direct_integer(L, lua_gettop(L), kind, &v)) return 0;
+    *(int64_t *)result = v;
+    return 1;
+}
+
 /* Runs under a protected call: the Lua function with the converted arguments,
-   then its result converted for C. Errors here only unwind to that call. */
+   then its result converted for C. Errors here only unwind to that call,
+   whose message handler adds a traceback (5.1 has no handler for lua_cpcall,
+   so there the Lua function runs under a pcall of its own). Simple
+   signatures (the direct plan) are converted here; others by the core. */
 static int alien_callback_body(lua_State *L) {
     alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 1);
-    alien_value arguments[ALIEN_MAXARGS];
-    int count, handler;
-    luaL_checkstack(L, ALIEN_MAXARGS + 4, "alien: no stack for a callback");
-    lua_pushcfunction(L, alien_traceback);
-    handler = lua_gettop(L);
+    const alien_function_head *f = (const alien_function_head *)invocation->callback;
+    int direct = f->direct != ALIEN_DIRECT_NONE && alien_direct_enabled;
+    int count, i;
     lua_pushlightuserdata(L, invocation->callback);   /* registry[callback] is its Lua function */
     lua_rawget(L, LUA_REGISTRYINDEX);
-    count = alien_core_callback_arguments(invocation->callback, invocation->arguments, arguments);
-    alien_push(L, arguments, count);
-    if (lua_pcall(L, count, 1, handler) != 0) return lua_error(L);
+    if (direct) {
+        count = f->count;
+        for (i = 0; i < count; i++) alien_callback_push_direct(L, f->argument[i], invocation->arguments[i]);
+    } else {
+        alien_value arguments[ALIEN_MAXARGS];
+        count = alien_core_callback_arguments(invocation->callback, invocation->arguments, arguments);
+        if (count > LUA_MINSTACK - 4) luaL_checkstack(L, count + 4, "alien: no stack for a callback");
+        alien_push(L, arguments, count);
+    }
+#if LUA_VERSION_NUM == 501
+    lua_pushcfunction(L, alien_traceback);
+    lua_insert(L, -(count + 2));
+    if (lua_pcall(L, count, 1, -(count + 2)) != 0) return lua_error(L);
+#else
+    lua_call(L, count, 1);
+#endif
+    if (direct && alien_callback_result_direct(L, f->result, invocation->result)) return 0;
+    for (;;) {
+        int status = alien_core_callback_result(L, invocation->callback, invocation->result);
+        if (status == 0) return 0;
+        if (status > ALIEN_TOSTRING_BASE) return alien_raise(L);
+        lua_tolstring(L, ALIEN_TOSTRING_BASE - status, NULL);
+    }
+}
+
+/* Protected: converts the value at index 1 as the callback's result (index 2: the invocation). */
+static int alien_callback_finish(lua_State *L) {
+    alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 2);
+    lua_settop(L, 1);
     for (;;) {
         int status = alien_core_callback_result(L, invocation->callback, invocation->result);
         if (status == 0) return 0;
@@ -209,18 +280,42 @@ void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
     invocation.callback = callback;
     invocation.arguments = arguments;
     invocation.result = result;
-    if (!lua_checkstack(L, 4)) { frame->failed = 2; return; }  /* no room even for the error */
+    /* No lua_checkstack: L is running the C function of the alien call, which
+       Lua gave LUA_MINSTACK free slots and which has pushed nothing since. */
     top = lua_gettop(L);
 #if LUA_VERSION_NUM == 501
     status = lua_cpcall(L, alien_callback_body, &invocation);
 #else
-    lua_pushcfunction(L, alien_callback_body);
-    lua_pushlightuserdata(L, &invocation);
-    status = lua_pcall(L, 1, 0, 0);
+    lua_pushcfunction(L, alien_traceback);         /* light C functions: pushing allocates nothing */
+    {
+        const alien_function_head *f = (const alien_function_head *)callback;
+        if (f->direct != ALIEN_DIRECT_NONE && alien_direct_enabled) {
+            /* A direct plan: nothing below can raise outside the pcall (no
+               allocation, no metamethods), so the Lua function is called at once. */
+            int i;
+            lua_pushlightuserdata(L, callback);
+            lua_rawget(L, LUA_REGISTRYINDEX);
+            for (i = 0; i < f->count; i++) alien_callback_push_direct(L, f->argument[i], arguments[i]);
+            status = lua_pcall(L, f->count, 1, top + 1);
+            if (status == 0 && !alien_callback_result_direct(L, f->result, result)) {
+                lua_pushcfunction(L, alien_callback_finish);  /* not plain: the core converts it, protected */
+                lua_insert(L, -2);
+                lua_pushlightuserdata(L, &invocation);
+                status = lua_pcall(L, 2, 0, top + 1);
+            }
+        } else {
+            lua_pushcfunction(L, alien_callback_body);
+            lua_pushlightuserdata(L, &invocation);
+            status = lua_pcall(L, 1, 0, top + 1);
+        }
+    }
 #endif
     if (status != 0) {
         frame->failed = 1;                        /* the error stays on top for the call to raise */
         memset(result, 0, 8);
+#if LUA_VERSION_NUM != 501
+        lua_remove(L, top + 1);                   /* the message handler */
+#endif
     } else {
         lua_settop(L, top);
     }
@@ -373,9 +468,175 @@ static int alien_library_gc(lua_State *L) {
 /* Functions                                                              */
 /* ---------------------------------------------------------------------- */
 
-/* f(...). The frame is popped before anything can raise; a callback's
-   error, kept on top of the stack, is raised once C has returned. */
-static int alien_function_call(lua_State *L) {
+/* ---- direct calls: the plan the core left in the function's head ---- */
+
+/* The argument at idx as the plan's kind wants it, widened to 64 bits as C
+   would extend it; 0 when the value is not of the plain kind (the core then
+   takes the call, with all of its conversions and errors). */
+static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out) {
+    int64_t v;
+    if (kind == ALIEN_KIND_POINTER) {
+        int t = lua_type(L, idx);
+        if (t == LUA_TLIGHTUSERDATA) { *out = (int64_t)(intptr_t)lua_touserdata(L, idx); return 1; }
+        if (t == LUA_TNIL) { *out = 0; return 1; }
+        return 0;
+    }
+#if LUA_VERSION_NUM >= 503
+    {
+        int ok;
+        v = (int64_t)lua_tointegerx(L, idx, &ok);
+        if (!ok) return 0;
+    }
+#else
+    {
+        lua_Number n;
+        if (lua_type(L, idx) != LUA_TNUMBER) return 0;
+        n = lua_tonumber(L, idx);
+        if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0)) return 0;
+        v = (int64_t)n;
+    }
+#endif
+    switch (kind) {
+    case ALIEN_KIND_I8: v = (int8_t)v; break;
+    case ALIEN_KIND_U8: v = (uint8_t)v; break;
+    case ALIEN_KIND_I16: v = (int16_t)v; break;
+    case ALIEN_KIND_U16: v = (uint16_t)v; break;
+    case ALIEN_KIND_I32: v = (int32_t)v; break;
+    case ALIEN_KIND_U32: v = (uint32_t)v; break;
+    default: break;
+    }
+    *out = v;
+    return 1;
+}
+
+static int alien_direct_double(lua_State *L, int idx, double *out) {
+    if (lua_type(L, idx) != LUA_TNUMBER) return 0;
+    *out = (double)lua_tonumber(L, idx);
+    return 1;
+}
+
+/* Pushes an integer-class result of the plan's kind. */
+static int alien_direct_push(lua_State *L, int kind, int64_t r) {
+    switch (kind) {
+    case ALIEN_KIND_VOID: return 0;
+    case ALIEN_KIND_I8: alien_pushint64(L, (int8_t)r); break;
+    case ALIEN_KIND_U8: alien_pushint64(L, (uint8_t)r); break;
+    case ALIEN_KIND_I16: alien_pushint64(L, (int16_t)r); break;
+    case ALIEN_KIND_U16: alien_pushint64(L, (uint16_t)r); break;
+    case ALIEN_KIND_I32: alien_pushint64(L, (int32_t)r); break;
+    case ALIEN_KIND_U32: alien_pushint64(L, (uint32_t)r); break;
+    case ALIEN_KIND_U64: alien_pushuint64(L, (uint64_t)r); break;
+    case ALIEN_KIND_POINTER:
+        if (r != 0) lua_pushlightuserdata(L, (void *)(intptr_t)r); else lua_pushnil(L);
+        break;
+    case ALIEN_KIND_STRING:
+        if (r != 0) lua_pushstring(L, (const char *)(intptr_t)r); else lua_pushnil(L);
+        break;
+    default: alien_pushint64(L, r); break;
+    }
+    return 1;
+}
+
+typedef int64_t (*alien_i0)(void);
+typedef int64_t (*alien_i1)(int64_t);
+typedef int64_t (*alien_i2)(int64_t, int64_t);
+typedef int64_t (*alien_i3)(int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i4)(int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i5)(int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i6)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di0)(void);
+typedef double (*alien_di1)(int64_t);
+typedef double (*alien_di2)(int64_t, int64_t);
+typedef double (*alien_di3)(int64_t, int64_t, int64_t);
+typedef double (*alien_di4)(int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di5)(int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di6)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_id1)(double);
+typedef int64_t (*alien_id2)(double, double);
+typedef int64_t (*alien_id3)(double, double, double);
+typedef int64_t (*alien_id4)(double, double, double, double);
+typedef int64_t (*alien_id5)(double, double, double, double, double);
+typedef int64_t (*alien_id6)(double, double, double, double, double, double);
+typedef int64_t (*alien_id7)(double, double, double, double, double, double, double);
+typedef int64_t (*alien_id8)(double, double, double, double, double, double, double, double);
+typedef double (*alien_d1)(double);
+typedef double (*alien_d2)(double, double);
+typedef double (*alien_d3)(double, double, double);
+typedef double (*alien_d4)(double, double, double, double);
+typedef double (*alien_d5)(double, double, double, double, double);
+typedef double (*alien_d6)(double, double, double, double, double, double);
+typedef double (*alien_d7)(double, double, double, double, double, double, double);
+typedef double (*alien_d8)(double, double, double, double, double, double, double, double);
+
+/* Calls through a typed pointer; the caller has pushed a frame. The result
+   is in *ri or *rd, by the result kind. */
+static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, const double *d,
+                                int64_t *ri, double *rd) {
+    void *p = f->address;
+    int dr = f->result == ALIEN_KIND_DOUBLE;
+    if (f->direct == ALIEN_DIRECT_INTEGERS) {
+        switch (f->count) {
+        case 0: if (dr) *rd = ((alien_di0)p)(); else *ri = ((alien_i0)p)(); break;
+        case 1: if (dr) *rd = ((alien_di1)p)(a[0]); else *ri = ((alien_i1)p)(a[0]); break;
+        case 2: if (dr) *rd = ((alien_di2)p)(a[0], a[1]); else *ri = ((alien_i2)p)(a[0], a[1]); break;
+        case 3: if (dr) *rd = ((alien_di3)p)(a[0], a[1], a[2]); else *ri = ((alien_i3)p)(a[0], a[1], a[2]); break;
+        case 4: if (dr) *rd = ((alien_di4)p)(a[0], a[1], a[2], a[3]); else *ri = ((alien_i4)p)(a[0], a[1], a[2], a[3]); break;
+        case 5: if (dr) *rd = ((alien_di5)p)(a[0], a[1], a[2], a[3], a[4]);
+                else *ri = ((alien_i5)p)(a[0], a[1], a[2], a[3], a[4]); break;
+        default: if (dr) *rd = ((alien_di6)p)(a[0], a[1], a[2], a[3], a[4], a[5]);
+                 else *ri = ((alien_i6)p)(a[0], a[1], a[2], a[3], a[4], a[5]); break;
+        }
+    } else {
+        switch (f->count) {
+        case 1: if (dr) *rd = ((alien_d1)p)(d[0]); else *ri = ((alien_id1)p)(d[0]); break;
+        case 2: if (dr) *rd = ((alien_d2)p)(d[0], d[1]); else *ri = ((alien_id2)p)(d[0], d[1]); break;
+        case 3: if (dr) *rd = ((alien_d3)p)(d[0], d[1], d[2]); else *ri = ((alien_id3)p)(d[0], d[1], d[2]); break;
+        case 4: if (dr) *rd = ((alien_d4)p)(d[0], d[1], d[2], d[3]); else *ri = ((alien_id4)p)(d[0], d[1], d[2], d[3]); break;
+        case 5: if (dr) *rd = ((alien_d5)p)(d[0], d[1], d[2], d[3], d[4]);
+                else *ri = ((alien_id5)p)(d[0], d[1], d[2], d[3], d[4]); break;
+        case 6: if (dr) *rd = ((alien_d6)p)(d[0], d[1], d[2], d[3], d[4], d[5]);
+                else *ri = ((alien_id6)p)(d[0], d[1], d[2], d[3], d[4], d[5]); break;
+        case 7: if (dr) *rd = ((alien_d7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+                else *ri = ((alien_id7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]); break;
+        default: if (dr) *rd = ((alien_d8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+                 else *ri = ((alien_id8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]); break;
+        }
+    }
+}
+
+/* A call by the direct plan; -1 when an argument is not of the plain kind
+   the plan expects (the core then takes the whole call). */
+static int alien_direct_call(lua_State *L, const alien_function_head *f) {
+    int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
+    double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
+    alien_frame frame;
+    int i;
+    if (f->direct == ALIEN_DIRECT_INTEGERS) {
+        for (i = 0; i < f->count; i++)
+            if (!alien_direct_integer(L, i + 2, f->argument[i], &a[i])) return -1;
+    } else {
+        for (i = 0; i < f->count; i++)
+            if (!alien_direct_double(L, i + 2, &d[i])) return -1;
+    }
+    frame.L = L;
+    frame.failed = 0;
+    frame.previous = alien_top_frame;
+    alien_top_frame = &frame;
+    alien_direct_invoke(f, a, d, &ri, &rd);
+    alien_errno_value = errno;
+    alien_top_frame = frame.previous;
+    if (frame.failed) return lua_error(L);
+    if (f->result == ALIEN_KIND_DOUBLE) {
+        lua_pushnumber(L, (lua_Number)rd);
+        return 1;
+    }
+    return alien_direct_push(L, f->result, ri);
+}
+
+/* A call through the core and libffi. The frame is popped before anything
+   can raise; a callback's error, kept on top of the stack, is raised once C
+   has returned. */
+__attribute__((noinline)) static int alien_core_function_call(lua_State *L) {
     alien_value out[ALIEN_MAXRESULTS];
     alien_frame frame;
     int n;
@@ -386,13 +647,26 @@ static int alien_function_call(lua_State *L) {
         alien_top_frame = &frame;
         n = alien_core_call(L, out);
         alien_top_frame = frame.previous;
-        if (frame.failed == 2) return luaL_error(L, "alien: no stack space to run a callback");
         if (frame.failed) return lua_error(L);
         if (n > ALIEN_TOSTRING_BASE) break;
         lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL);
     }
     if (n < 0) return alien_raise(L);
     return alien_push(L, out, n);
+}
+
+/* f(...): by the direct plan when there is one and the arguments are plain,
+   else through the core. */
+static int alien_function_call(lua_State *L) {
+    if (alien_rawlen(L, 1) >= sizeof(alien_function_head)) {   /* a full userdata that large */
+        const alien_function_head *f = (const alien_function_head *)lua_touserdata(L, 1);
+        if (f->magic == ALIEN_FUNCTION_MAGIC && f->direct != ALIEN_DIRECT_NONE && alien_direct_enabled
+            && lua_gettop(L) == f->count + 1) {
+            int n = alien_direct_call(L, f);
+            if (n >= 0) return n;
+        }
+    }
+    return alien_core_function_call(L);
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
@@ -983,6 +1257,16 @@ ALIEN_ENTRY(alien_sizeof, alien_core_sizeof)
 ALIEN_ENTRY(alien_align, alien_core_align)
 ALIEN_ENTRY(alien_errno, alien_core_errno)
 
+/* alien.directcalls([on]): whether simple signatures are called directly
+   rather than through libffi (on by default); returns the previous setting.
+   For comparing the two paths in tests and benchmarks. */
+static int alien_directcalls(lua_State *L) {
+    int previous = alien_direct_enabled;
+    if (!lua_isnoneornil(L, 1)) alien_direct_enabled = lua_toboolean(L, 1);
+    lua_pushboolean(L, previous);
+    return 1;
+}
+
 /* alien.NAME, for a NAME that is not a field: alien.load(NAME). */
 static int alien_module_index(lua_State *L) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
@@ -1083,6 +1367,7 @@ static const luaL_Reg alien_module_functions[] = {
     {"align", alien_align},
     {"errno", alien_errno},
     {"table", alien_table},
+    {"directcalls", alien_directcalls},
     {NULL, NULL}
 };
 

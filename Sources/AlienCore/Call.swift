@@ -6,9 +6,6 @@ import Darwin
 import AlienBridge
 import CFFI
 
-/// errno as the most recent alien call left it, read right after C returned.
-nonisolated(unsafe) var lastErrno: Int32 = 0
-
 /// `f(...)`: the call path. The stack holds [f, arg1, ..., argN]; the result
 /// and the read-back `ref` values go to `out` for the adapter to push.
 /// Nothing here allocates: argument storage is on the stack, types were
@@ -49,7 +46,7 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 let result = slotBase + 8 * (2 * count)
                 ffi_call(function.cif, unsafeBitCast(address, to: (@convention(c) () -> Void).self),
                          result, arguments.baseAddress)
-                lastErrno = errno
+                alien_lua_seterrno(errno)  // read right after C returned
                 out[0] = Results.value(of: signature.returnType, at: result)
                 var pushed: Int32 = signature.returnType == .void ? 0 : 1
                 if signature.refCount > 0 {
@@ -80,6 +77,6 @@ enum Results {
 
 @_cdecl("alien_core_errno")
 public func alienCoreErrno(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    out[0] = CValue.integerValue(Int64(lastErrno), of: .int)
+    out[0] = CValue.integerValue(Int64(alien_lua_errno()), of: .int)
     return 1
 }

@@ -40,6 +40,7 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
         function.pointee.closure = closure.assumingMemoryBound(to: ffi_closure.self)
         function.pointee.address = code
         try Callback.prepareClosure(function)
+        function.pointee.planDirectCall()
         return 0
     }
 }
@@ -50,9 +51,11 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
 public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
                                        _ arguments: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
                                        _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    let signature = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature
-    for position in 0..<Int(signature.argumentCount) {
-        let type = signature.argumentTypes![position]
+    let function = callback.assumingMemoryBound(to: FunctionObject.self)
+    let count = function.pointee.signature.argumentCount
+    guard let types = function.pointee.signature.argumentTypes else { return 0 }
+    for position in 0..<Int(count) {
+        let type = types[position]
         let argument = UnsafeRawPointer(arguments[position]!)
         if let referent = type.referent {
             let target = argument.load(as: UnsafeRawPointer?.self)
@@ -61,7 +64,7 @@ public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
             out[position] = CValue.load(type, from: argument)
         }
     }
-    return signature.argumentCount
+    return count
 }
 
 /// Writes the Lua function's result (top of the stack) where libffi expects

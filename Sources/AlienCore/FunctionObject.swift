@@ -9,10 +9,10 @@ import CFFI
 /// A C function Lua can call, living in the memory of a Lua full userdata:
 /// its address, names for messages, and the resolved signature.
 struct FunctionObject: UserdataObject {
-    static let magic: UInt64 = 0x414C_4945_4E46_554E  // "ALIENFUN"
+    static let magic: UInt64 = ALIEN_FUNCTION_MAGIC
 
-    var magic: UInt64
-    var address: UnsafeMutableRawPointer?
+    /// Shared with the adapter, which reads it at the start of the block (a test checks the offset).
+    var head: alien_function_head
     /// nil for anonymous functions (funcptr, callbacks).
     var name: UnsafeMutablePointer<CChar>?
     var libraryName: UnsafeMutablePointer<CChar>?
@@ -23,11 +23,37 @@ struct FunctionObject: UserdataObject {
     var closure: UnsafeMutablePointer<ffi_closure>?
     var isCallback: Bool
 
+    var magic: UInt64 {
+        get { head.magic }
+        set { head.magic = newValue }
+    }
+
+    var address: UnsafeMutableRawPointer? {
+        get { head.address }
+        set { head.address = newValue }
+    }
+
+    /// Sets the direct-call plan for the current signature (none when it is not simple enough).
+    mutating func planDirectCall() {
+        let plan = DirectCall.plan(returnType: signature.returnType,
+                                   arguments: UnsafeBufferPointer(start: signature.argumentTypes,
+                                                                  count: Int(signature.argumentCount)))
+        head.direct = plan?.direct ?? UInt8(ALIEN_DIRECT_NONE)
+        head.count = UInt8(signature.argumentCount)
+        head.result = plan?.result ?? 0
+        withUnsafeMutableBytes(of: &head.argument) { kinds in
+            for index in kinds.indices { kinds[index] = index < (plan?.arguments.count ?? 0) ? plan!.arguments[index] : 0 }
+        }
+    }
+
     /// Makes the zeroed block `payload` an untyped function object.
     static func initialize(_ payload: UnsafeMutableRawPointer, address: UnsafeMutableRawPointer?,
                            name: String?, libraryName: String?) {
+        var head = alien_function_head()
+        head.magic = magic
+        head.address = address
         payload.bindMemory(to: FunctionObject.self, capacity: 1).initialize(to: FunctionObject(
-            magic: magic, address: address,
+            head: head,
             name: name.map { strdup($0) }, libraryName: libraryName.map { strdup($0) },
             signature: Signature(), cif: ffi_cif(), closure: nil, isCallback: false))
     }
@@ -81,9 +107,11 @@ public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMuta
         let function = payload.assumingMemoryBound(to: FunctionObject.self)
         let name = function.pointee.displayName
         let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: name)
+        function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
                                            abi: parsed.abi, cif: function.cif, function: name)
         if function.pointee.closure != nil { try Callback.prepareClosure(function) }
+        function.pointee.planDirectCall()
         return 0
     }
 }
@@ -109,6 +137,7 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     function.pointee.closure = nil
     function.pointee.isCallback = false
     function.pointee.signature.release()
+    function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
     free(function.pointee.name)
     free(function.pointee.libraryName)
     function.pointee.magic = 0

@@ -59,6 +59,42 @@ typedef struct {
 #define ALIEN_TOSTRING_BASE (-1000)
 #define ALIEN_TOSTRING(i) (ALIEN_TOSTRING_BASE - (i))
 
+/* The head of every function object. Besides the address, the core leaves
+   here a plan for calling the function directly, without libffi, when its
+   signature is simple enough for that to be exactly what libffi would do:
+   up to 6 integer-class or up to 8 double arguments, and a result of either
+   class. The adapter follows the plan, and hands the call to the core
+   whenever a value is not of the plain kind the plan expects. */
+#define ALIEN_FUNCTION_MAGIC 0x414C49454E46554EULL  /* "ALIENFUN" */
+#define ALIEN_DIRECT_NONE 0      /* call through the core and libffi */
+#define ALIEN_DIRECT_INTEGERS 1  /* every argument is integer-class */
+#define ALIEN_DIRECT_DOUBLES 2   /* every argument is a double */
+#define ALIEN_DIRECT_MAXINTEGERS 6
+#define ALIEN_DIRECT_MAXDOUBLES 8
+
+/* How a direct argument is narrowed, or how a direct result is pushed. */
+#define ALIEN_KIND_I8 1
+#define ALIEN_KIND_U8 2
+#define ALIEN_KIND_I16 3
+#define ALIEN_KIND_U16 4
+#define ALIEN_KIND_I32 5
+#define ALIEN_KIND_U32 6
+#define ALIEN_KIND_I64 7
+#define ALIEN_KIND_U64 8
+#define ALIEN_KIND_POINTER 9   /* light userdata or nil only */
+#define ALIEN_KIND_DOUBLE 10
+#define ALIEN_KIND_VOID 11     /* results only */
+#define ALIEN_KIND_STRING 12   /* results only */
+
+typedef struct {
+    uint64_t magic;
+    void *address;
+    unsigned char direct;      /* ALIEN_DIRECT_* */
+    unsigned char count;       /* arguments */
+    unsigned char result;      /* ALIEN_KIND_* */
+    unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];
+} alien_function_head;
+
 /* ---- implemented by each adapter; none of them raises ---- */
 int alien_lua_gettop(lua_State *L);
 int alien_lua_type(lua_State *L, int idx);
@@ -79,6 +115,9 @@ void *alien_lua_toudata(lua_State *L, int idx, size_t minsize);
    an error is kept for that call to raise once C returns, and later
    invocations in the same call are skipped. `result` is left zeroed then. */
 void alien_lua_invoke_callback(void *callback, void **arguments, void *result);
+/* errno as the latest alien call left it. */
+void alien_lua_seterrno(int value);
+int alien_lua_errno(void);
 /* The message the adapter raises when a core entry point returns ALIEN_ERROR. */
 void alien_lua_seterror(const char *message);
 

@@ -167,3 +167,14 @@ void tl_write_record(unsigned char *p) {
     int16_t h = -2; memcpy(p + 4, &h, 2);                     /* <h (little-endian host) */
     double d = 2.5; memcpy(p + 8, &d, 8);                     /* d at 8 (aligned by !8) */
 }
+
+/* direct calls: every argument position weighted, so order and width show */
+long tl_sum6(long a, long b, long c, long d, long e, long f) { return a + 2*b + 3*c + 4*d + 5*e + 6*f; }
+long long tl_mix6(signed char a, unsigned char b, short c, unsigned short d, int e, unsigned f) {
+    return a + 2LL * b + 3LL * c + 4LL * d + 5LL * e + 6LL * f;
+}
+double tl_dsum8(double a, double b, double c, double d, double e, double f, double g, double h) {
+    return a + 2*b + 3*c + 4*d + 5*e + 6*f + 7*g + 8*h;
+}
+double tl_halve(long x) { return x / 2.0; }
+int tl_trunc(double x) { return (int)x; }

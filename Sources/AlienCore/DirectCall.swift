@@ -1,0 +1,62 @@
+import AlienBridge
+
+/// Which signatures the adapter may call directly, through a typed function
+/// pointer, instead of through libffi. Only where that is exactly the same
+/// call on the platform's C ABI: integer-class arguments (narrowed and
+/// extended as C would) in integer registers, or doubles in floating-point
+/// registers, never both, and few enough that all travel in registers.
+enum DirectCall {
+    struct Plan {
+        var direct: UInt8
+        var result: UInt8
+        var arguments: [UInt8]
+    }
+
+    static func plan(returnType: AlienType, arguments: UnsafeBufferPointer<AlienType>) -> Plan? {
+        #if (arch(x86_64) || arch(arm64)) && !os(Windows)
+        guard let result = resultKind(returnType) else { return nil }
+        let kinds = arguments.map(argumentKind)
+        if kinds.allSatisfy({ $0 != nil && $0 != UInt8(ALIEN_KIND_DOUBLE) }) && kinds.count <= Int(ALIEN_DIRECT_MAXINTEGERS) {
+            return Plan(direct: UInt8(ALIEN_DIRECT_INTEGERS), result: result, arguments: kinds.map { $0! })
+        }
+        if !kinds.isEmpty, kinds.allSatisfy({ $0 == UInt8(ALIEN_KIND_DOUBLE) }), kinds.count <= Int(ALIEN_DIRECT_MAXDOUBLES) {
+            return Plan(direct: UInt8(ALIEN_DIRECT_DOUBLES), result: result, arguments: kinds.map { $0! })
+        }
+        #endif
+        return nil
+    }
+
+    static func integerKind(_ type: AlienType) -> UInt8? {
+        guard type.isInteger else { return nil }
+        switch (type.size, type.isSigned) {
+        case (1, true): return UInt8(ALIEN_KIND_I8)
+        case (1, false): return UInt8(ALIEN_KIND_U8)
+        case (2, true): return UInt8(ALIEN_KIND_I16)
+        case (2, false): return UInt8(ALIEN_KIND_U16)
+        case (4, true): return UInt8(ALIEN_KIND_I32)
+        case (4, false): return UInt8(ALIEN_KIND_U32)
+        case (_, true): return UInt8(ALIEN_KIND_I64)
+        default: return UInt8(ALIEN_KIND_U64)
+        }
+    }
+
+    /// Arguments: integers and plain pointers (float and the pointer kinds
+    /// that take strings, buffers or callbacks go through libffi).
+    static func argumentKind(_ type: AlienType) -> UInt8? {
+        switch type {
+        case .double: return UInt8(ALIEN_KIND_DOUBLE)
+        case .pointer: return UInt8(ALIEN_KIND_POINTER)
+        default: return integerKind(type)
+        }
+    }
+
+    static func resultKind(_ type: AlienType) -> UInt8? {
+        switch type {
+        case .void: return UInt8(ALIEN_KIND_VOID)
+        case .double: return UInt8(ALIEN_KIND_DOUBLE)
+        case .pointer: return UInt8(ALIEN_KIND_POINTER)
+        case .string: return UInt8(ALIEN_KIND_STRING)
+        default: return integerKind(type)
+        }
+    }
+}
