@@ -475,10 +475,17 @@ static int alien_library_gc(lua_State *L) {
    takes the call, with all of its conversions and errors). */
 static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out) {
     int64_t v;
-    if (kind == ALIEN_KIND_POINTER) {
+    if (kind == ALIEN_KIND_POINTER || kind == ALIEN_KIND_STRING) {
         int t = lua_type(L, idx);
-        if (t == LUA_TLIGHTUSERDATA) { *out = (int64_t)(intptr_t)lua_touserdata(L, idx); return 1; }
         if (t == LUA_TNIL) { *out = 0; return 1; }
+        if (kind == ALIEN_KIND_POINTER && t == LUA_TLIGHTUSERDATA) {
+            *out = (int64_t)(intptr_t)lua_touserdata(L, idx);
+            return 1;
+        }
+        if (kind == ALIEN_KIND_STRING && t == LUA_TSTRING) {   /* a string already: no conversion */
+            *out = (int64_t)(intptr_t)lua_tolstring(L, idx, NULL);
+            return 1;
+        }
         return 0;
     }
 #if LUA_VERSION_NUM >= 503
@@ -489,9 +496,8 @@ static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out) {
     }
 #else
     {
-        lua_Number n;
-        if (lua_type(L, idx) != LUA_TNUMBER) return 0;
-        n = lua_tonumber(L, idx);
+        lua_Number n = lua_tonumber(L, idx);                  /* 0 for what is not a number */
+        if (n == 0 && lua_type(L, idx) != LUA_TNUMBER) return 0;
         if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0)) return 0;
         v = (int64_t)n;
     }

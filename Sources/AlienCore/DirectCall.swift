@@ -12,9 +12,12 @@ enum DirectCall {
         var arguments: [UInt8]
     }
 
-    static func plan(returnType: AlienType, arguments: UnsafeBufferPointer<AlienType>) -> Plan? {
+    /// The plan for a signature; a callback's plan takes no strings (the
+    /// adapter pushes a callback's arguments where pushing must not allocate).
+    static func plan(returnType: AlienType, arguments: UnsafeBufferPointer<AlienType>, forCallback: Bool = false) -> Plan? {
         #if (arch(x86_64) || arch(arm64)) && !os(Windows)
         guard let result = resultKind(returnType) else { return nil }
+        if forCallback && arguments.contains(.string) { return nil }
         let kinds = arguments.map(argumentKind)
         if kinds.allSatisfy({ $0 != nil && $0 != UInt8(ALIEN_KIND_DOUBLE) }) && kinds.count <= Int(ALIEN_DIRECT_MAXINTEGERS) {
             return Plan(direct: UInt8(ALIEN_DIRECT_INTEGERS), result: result, arguments: kinds.map { $0! })
@@ -40,12 +43,14 @@ enum DirectCall {
         }
     }
 
-    /// Arguments: integers and plain pointers (float and the pointer kinds
-    /// that take strings, buffers or callbacks go through libffi).
+    /// Arguments: integers, pointers and strings (the adapter takes only light
+    /// userdata, strings and nil for them directly, and hands anything else
+    /// to the core); floats, refs and callbacks go through libffi.
     static func argumentKind(_ type: AlienType) -> UInt8? {
         switch type {
         case .double: return UInt8(ALIEN_KIND_DOUBLE)
         case .pointer: return UInt8(ALIEN_KIND_POINTER)
+        case .string: return UInt8(ALIEN_KIND_STRING)
         default: return integerKind(type)
         }
     }

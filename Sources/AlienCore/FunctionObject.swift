@@ -37,7 +37,8 @@ struct FunctionObject: UserdataObject {
     mutating func planDirectCall() {
         let plan = DirectCall.plan(returnType: signature.returnType,
                                    arguments: UnsafeBufferPointer(start: signature.argumentTypes,
-                                                                  count: Int(signature.argumentCount)))
+                                                                  count: Int(signature.argumentCount)),
+                                   forCallback: isCallback)
         head.direct = plan?.direct ?? UInt8(ALIEN_DIRECT_NONE)
         head.count = UInt8(signature.argumentCount)
         head.result = plan?.result ?? 0

@@ -1,4 +1,5 @@
 import Testing
+import AlienBridge
 @testable import AlienCore
 
 @Suite("Type table")
@@ -65,5 +66,41 @@ struct TypeTableTests {
             #expect(CValue.loadInteger(.ushort, from: bytes.baseAddress!) == 65535)
         }
         #expect(word == 0xFFFF)
+    }
+}
+
+@Suite("Direct-call plans")
+struct DirectCallTests {
+    func plan(_ result: AlienType, _ arguments: [AlienType]) -> DirectCall.Plan? {
+        arguments.withUnsafeBufferPointer { DirectCall.plan(returnType: result, arguments: $0) }
+    }
+
+    @Test("the adapter finds the function head at the start of the block")
+    func headFirst() {
+        #expect(MemoryLayout<FunctionObject>.offset(of: \.head) == 0)
+    }
+
+    @Test("simple integer and double signatures are planned")
+    func simple() {
+        #expect(plan(.int, [.int])?.direct == UInt8(ALIEN_DIRECT_INTEGERS))
+        #expect(plan(.void, [])?.direct == UInt8(ALIEN_DIRECT_INTEGERS))
+        #expect(plan(.double, [.double, .double])?.direct == UInt8(ALIEN_DIRECT_DOUBLES))
+        #expect(plan(.double, [.long])?.result == UInt8(ALIEN_KIND_DOUBLE))
+        #expect(plan(.string, [.pointer, .size_t])?.arguments == [UInt8(ALIEN_KIND_POINTER), UInt8(ALIEN_KIND_U64)])
+        #expect(plan(.byte, [.short])?.arguments == [UInt8(ALIEN_KIND_I16)])
+    }
+
+    @Test("everything else goes through libffi")
+    func others() {
+        #expect(plan(.int, [.int, .double]) == nil)               // mixed classes
+        #expect(plan(.int, [.float]) == nil)                      // floats
+        #expect(plan(.float, [.int]) == nil)
+        #expect(plan(.int, [.string])?.arguments == [UInt8(ALIEN_KIND_STRING)])  // strings as they are
+        #expect(plan(.int, [.refInt]) == nil)
+        #expect(plan(.int, [.callback]) == nil)
+        #expect(plan(.int, Array(repeating: .int, count: 7)) == nil)      // past the registers
+        #expect(plan(.double, Array(repeating: .double, count: 9)) == nil)
+        #expect([AlienType.string].withUnsafeBufferPointer {
+            DirectCall.plan(returnType: .int, arguments: $0, forCallback: true) } == nil)
     }
 }
