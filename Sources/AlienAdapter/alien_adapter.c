@@ -787,8 +787,84 @@ ALIEN_ENTRY(alien_buffer_strlen, alien_core_buffer_strlen)
 ALIEN_ENTRY(alien_buffer_tostring, alien_core_buffer_tostring)
 ALIEN_ENTRY(alien_buffer_topointer, alien_core_buffer_topointer)
 ALIEN_ENTRY(alien_buffer_tooffset, alien_core_buffer_tooffset)
-ALIEN_ENTRY(alien_buffer_get, alien_core_buffer_get)
-ALIEN_ENTRY(alien_buffer_set, alien_core_buffer_set)
+ALIEN_ENTRY(alien_buffer_core_get, alien_core_buffer_get)
+ALIEN_ENTRY(alien_buffer_core_set, alien_core_buffer_set)
+
+static size_t alien_kind_size(int kind) {
+    switch (kind) {
+    case ALIEN_KIND_I8: case ALIEN_KIND_U8: return 1;
+    case ALIEN_KIND_I16: case ALIEN_KIND_U16: return 2;
+    case ALIEN_KIND_I32: case ALIEN_KIND_U32: return 4;
+    default: return 8;
+    }
+}
+
+/* For buf:get/buf:set done here: the memory of a scalar at the 1-based offset
+   at index 2 of alien's own buffer at index 1, with the type named at index
+   `type_index` (default char); NULL when anything is not plain (the core
+   then does it, with its errors). */
+static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kind) {
+    const alien_buffer_head *b;
+    int64_t offset;
+    size_t size;
+    if (!alien_direct_enabled || alien_rawlen(L, 1) < sizeof *b) return NULL;
+    b = (const alien_buffer_head *)lua_touserdata(L, 1);
+    if (b->magic != ALIEN_BUFFER_MAGIC || !b->checked) return NULL;
+    if (lua_type(L, type_index) == LUA_TSTRING) {
+        size_t length;
+        const char *name = lua_tolstring(L, type_index, &length);
+        *kind = alien_core_scalar_kind(name, length);
+    } else if (lua_isnone(L, type_index)) {
+        *kind = ALIEN_KIND_U8;
+    } else {
+        return NULL;
+    }
+    if (*kind == 0 || !alien_direct_integer(L, 2, ALIEN_KIND_I64, &offset)) return NULL;
+    size = alien_kind_size(*kind);
+    if (offset < 1 || (uint64_t)(offset - 1) + size > b->size) return NULL;
+    return (unsigned char *)b->data + (offset - 1);
+}
+
+/* buf:get(offset [, type]) */
+static int alien_buffer_get(lua_State *L) {
+    int kind;
+    unsigned char *p = alien_buffer_direct(L, 3, &kind);
+    unsigned char bytes[8];
+    if (p == NULL) return alien_buffer_core_get(L);
+    memcpy(bytes, p, alien_kind_size(kind));     /* offsets need not be aligned */
+    alien_callback_push_direct(L, kind, bytes);
+    return 1;
+}
+
+/* buf:set(offset, value [, type]) */
+static int alien_buffer_set(lua_State *L) {
+    int kind;
+    unsigned char *p = alien_buffer_direct(L, 4, &kind);
+    if (p != NULL) {
+        if (kind == ALIEN_KIND_DOUBLE) {
+            if (lua_type(L, 3) == LUA_TNUMBER) {
+                double d = (double)lua_tonumber(L, 3);
+                memcpy(p, &d, sizeof d);
+                return 0;
+            }
+        } else {
+            int64_t v;
+            if (alien_direct_integer(L, 3, kind, &v)) {
+                uint8_t v8 = (uint8_t)v;
+                uint16_t v16 = (uint16_t)v;
+                uint32_t v32 = (uint32_t)v;
+                switch (alien_kind_size(kind)) {
+                case 1: memcpy(p, &v8, 1); break;
+                case 2: memcpy(p, &v16, 2); break;
+                case 4: memcpy(p, &v32, 4); break;
+                default: memcpy(p, &v, 8); break;
+                }
+                return 0;
+            }
+        }
+    }
+    return alien_buffer_core_set(L);
+}
 ALIEN_ENTRY(alien_buffer_realloc, alien_core_buffer_realloc)
 
 /* buf[i] reads byte i; buf.name finds a method (upvalue 1: the methods). */

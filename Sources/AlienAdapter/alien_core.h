@@ -26,6 +26,7 @@ int alien_core_call(lua_State *L, alien_value *out);
 int alien_core_buffer_request(lua_State *L, size_t *block_size);
 size_t alien_core_buffer_block_size(size_t bytes);
 void alien_core_buffer_init(lua_State *L, void *block, size_t block_size, int source);
+int alien_core_scalar_kind(const char *name, size_t length);
 int alien_core_buffer_get(lua_State *L, alien_value *out);
 int alien_core_buffer_set(lua_State *L, alien_value *out);
 int alien_core_buffer_byte(lua_State *L, alien_value *out);

@@ -10,16 +10,38 @@ import AlienBridge
 /// making one is a single Lua allocation; `realloc` moves them to the heap.
 /// A buffer wrapping foreign memory has no known size and is not checked.
 struct BufferObject: UserdataObject {
-    static let magic: UInt64 = 0x414C_4945_4E42_5546  // "ALIENBUF"
+    static let magic: UInt64 = ALIEN_BUFFER_MAGIC
 
     enum Storage: UInt8 {
         case inline, heap, foreign
     }
 
-    var magic: UInt64
-    var data: UnsafeMutableRawPointer?
-    var size: Int
-    var storage: Storage
+    /// Shared with the adapter, which reads it at the start of the block (a test checks the offset).
+    var head: alien_buffer_head
+    var storage: Storage {
+        didSet { head.checked = storage == .foreign ? 0 : 1 }
+    }
+
+    init(data: UnsafeMutableRawPointer?, size: Int, storage: Storage) {
+        head = alien_buffer_head(magic: BufferObject.magic, data: data, size: size,
+                                 checked: storage == .foreign ? 0 : 1)
+        self.storage = storage
+    }
+
+    var magic: UInt64 {
+        get { head.magic }
+        set { head.magic = newValue }
+    }
+
+    var data: UnsafeMutableRawPointer? {
+        get { head.data }
+        set { head.data = newValue }
+    }
+
+    var size: Int {
+        get { head.size }
+        set { head.size = newValue }
+    }
 
     /// Where inline bytes start, from the block's base (keeps them 16-byte aligned).
     static let headerSize = (MemoryLayout<BufferObject>.size + 15) & ~15
@@ -79,8 +101,7 @@ public func alienCoreBufferRequest(_ state: OpaquePointer, _ size: UnsafeMutable
 public func alienCoreBufferInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ blockSize: Int,
                                 _ source: Int32) {
     let inline = block + BufferObject.headerSize
-    var buffer = BufferObject(magic: BufferObject.magic, data: inline,
-                              size: blockSize - BufferObject.headerSize, storage: .inline)
+    var buffer = BufferObject(data: inline, size: blockSize - BufferObject.headerSize, storage: .inline)
     switch source == 0 ? ALIEN_TNONE : alien_lua_type(state, source) {
     case ALIEN_TSTRING:
         var length = 0
@@ -141,6 +162,14 @@ func bufferMemory(_ state: OpaquePointer, for type: AlienType, function: StaticS
         throw badArgument(1, of: "\(function)", "offset expected, got \(LuaStack(state).typeName(at: 2))")
     }
     return try buffer.pointee.address(offset: offset, count: type.size, function: function)
+}
+
+/// The direct kind (alien_bridge.h) of a type name the adapter may read and
+/// write in a buffer itself, or 0 for the rest (which the core handles).
+@_cdecl("alien_core_scalar_kind")
+public func alienCoreScalarKind(_ name: UnsafePointer<CChar>, _ length: Int) -> Int32 {
+    guard let type = AlienType(bytes: name, count: length), type != .string else { return 0 }
+    return Int32(DirectCall.argumentKind(type) ?? 0)
 }
 
 /// `buf:get(offset [, type])`.

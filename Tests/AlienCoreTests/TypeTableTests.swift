@@ -78,6 +78,7 @@ struct DirectCallTests {
     @Test("the adapter finds the function head at the start of the block")
     func headFirst() {
         #expect(MemoryLayout<FunctionObject>.offset(of: \.head) == 0)
+        #expect(MemoryLayout<BufferObject>.offset(of: \.head) == 0)
     }
 
     @Test("simple integer and double signatures are planned")

@@ -95,6 +95,15 @@ typedef struct {
     unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];
 } alien_function_head;
 
+/* The head of every buffer, for the adapter's direct buf:get and buf:set. */
+#define ALIEN_BUFFER_MAGIC 0x414C49454E425546ULL  /* "ALIENBUF" */
+typedef struct {
+    uint64_t magic;
+    void *data;
+    size_t size;
+    int checked;               /* alien's own memory, whose size is known */
+} alien_buffer_head;
+
 /* ---- implemented by each adapter; none of them raises ---- */
 int alien_lua_gettop(lua_State *L);
 int alien_lua_type(lua_State *L, int idx);
