@@ -5,6 +5,7 @@
 #   make demo            build everything and run demo/demo.lua under each Lua
 #   make test            swift test, then the Lua suite under every Lua (and a debug build)
 #   make debug           a debug build of the lua5.4 adapter -> build/lua5.4-debug/alien.so
+#   make bench           the benchmark table (make bench-callgrind: instruction counts)
 #
 # The Debian packages needed are installed first when missing (ci/install-deps.sh).
 
@@ -39,7 +40,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: all deps demo test swift-test lua-test luarocks-test debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -109,6 +110,15 @@ dist:
 
 luarocks-test:
 	@bash ci/luarocks.sh
+
+# Benchmarks (bench/): time per operation beside the hand-written floors and
+# LuaJIT's FFI on every Lua, or instructions per operation under callgrind.
+bench: all
+	@bash bench/run.sh $(TAGS)
+
+bench-callgrind: all
+	@bash ci/install-deps.sh valgrind
+	@bash bench/run.sh --callgrind $(TAGS)
 
 clean:
 	rm -rf $(BUILD) .build

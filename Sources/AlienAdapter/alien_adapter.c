@@ -184,7 +184,7 @@ static int alien_traceback(lua_State *L) {
     return 1;
 }
 
-static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out);
+static inline int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out);
 
 /* A callback argument of a direct plan's kind, pushed straight from C's memory. */
 static void alien_callback_push_direct(lua_State *L, int kind, const void *p) {
@@ -473,9 +473,10 @@ static int alien_library_gc(lua_State *L) {
 /* The argument at idx as the plan's kind wants it, widened to 64 bits as C
    would extend it; 0 when the value is not of the plain kind (the core then
    takes the call, with all of its conversions and errors). */
-static int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out) {
+static inline __attribute__((always_inline))
+int alien_direct_integer(lua_State *L, int idx, int kind, int64_t *out) {
     int64_t v;
-    if (kind == ALIEN_KIND_POINTER || kind == ALIEN_KIND_STRING) {
+    if (kind > ALIEN_KIND_U64) {                                /* pointers and strings */
         int t = lua_type(L, idx);
         if (t == LUA_TNIL) { *out = 0; return 1; }
         if (kind == ALIEN_KIND_POINTER && t == LUA_TLIGHTUSERDATA) {
