@@ -39,6 +39,13 @@ function near(actual, expected, tolerance, what)
   end
 end
 
+-- lib[name], typed as (ret, arg...).
+function typed_function(lib, name, ret, ...)
+  local f = lib[name]
+  f:types(ret, ...)
+  return f
+end
+
 -- Lua version facts tests branch on.
 LUA_INTEGERS = math.type ~= nil          -- 5.3 and 5.4: exact 64-bit integers
 IS_51 = _VERSION == "Lua 5.1"            -- 5.1 and LuaJIT

@@ -2,11 +2,7 @@
 local alien = require "alien"
 local lib = alien.load(TESTLIB)
 
-local function typed(name, ret, ...)
-  local f = lib[name]
-  f:types(ret, ...)
-  return f
-end
+local function typed(...) return typed_function(lib, ...) end
 
 test("every integer type round-trips through C", function()
   local cases = {

@@ -3,11 +3,7 @@ local alien = require "alien"
 local lib = alien.load(TESTLIB)
 local unpack = unpack or table.unpack
 
-local function typed(name, ret, ...)
-  local f = lib[name]
-  f:types(ret, ...)
-  return f
-end
+local function typed(...) return typed_function(lib, ...) end
 
 local qsort = alien.default.qsort
 qsort:types("void", "pointer", "int", "int", "callback")
