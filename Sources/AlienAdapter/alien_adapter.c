@@ -147,6 +147,14 @@ void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
     return lua_touserdata(L, idx);
 }
 
+alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
+    alien_object_head *head;
+    if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
+    *size = (size_t)alien_rawlen(L, idx);
+    head = (alien_object_head *)lua_touserdata(L, idx);
+    return *size >= sizeof *head && head->magic == ALIEN_OBJECT_MAGIC ? head : NULL;
+}
+
 void alien_lua_seterror(const char *message) {
     strncpy(alien_error_message, message, sizeof alien_error_message - 1);
     alien_error_message[sizeof alien_error_message - 1] = '\0';
@@ -667,7 +675,7 @@ __attribute__((noinline)) static int alien_core_function_call(lua_State *L) {
 static int alien_function_call(lua_State *L) {
     if (alien_rawlen(L, 1) >= sizeof(alien_function_head)) {   /* a full userdata that large */
         const alien_function_head *f = (const alien_function_head *)lua_touserdata(L, 1);
-        if (f->magic == ALIEN_FUNCTION_MAGIC && f->direct != ALIEN_DIRECT_NONE && alien_direct_enabled
+        if (f->object.magic == ALIEN_OBJECT_MAGIC && f->object.kind == ALIEN_OBJECT_FUNCTION && f->direct != ALIEN_DIRECT_NONE && alien_direct_enabled
             && lua_gettop(L) == f->count + 1) {
             int n = alien_direct_call(L, f);
             if (n >= 0) return n;
@@ -791,14 +799,6 @@ ALIEN_ENTRY(alien_buffer_tooffset, alien_core_buffer_tooffset)
 ALIEN_ENTRY(alien_buffer_core_get, alien_core_buffer_get)
 ALIEN_ENTRY(alien_buffer_core_set, alien_core_buffer_set)
 
-static size_t alien_kind_size(int kind) {
-    switch (kind) {
-    case ALIEN_KIND_I8: case ALIEN_KIND_U8: return 1;
-    case ALIEN_KIND_I16: case ALIEN_KIND_U16: return 2;
-    case ALIEN_KIND_I32: case ALIEN_KIND_U32: return 4;
-    default: return 8;
-    }
-}
 
 /* For buf:get/buf:set done here: the memory of a scalar at the 1-based offset
    at index 2 of alien's own buffer at index 1, with the type named at index
@@ -810,7 +810,7 @@ static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kin
     size_t size;
     if (!alien_direct_enabled || alien_rawlen(L, 1) < sizeof *b) return NULL;
     b = (const alien_buffer_head *)lua_touserdata(L, 1);
-    if (b->magic != ALIEN_BUFFER_MAGIC || !b->checked) return NULL;
+    if (b->object.magic != ALIEN_OBJECT_MAGIC || b->object.kind != ALIEN_OBJECT_BUFFER || !b->checked) return NULL;
     if (lua_type(L, type_index) == LUA_TSTRING) {
         size_t length;
         const char *name = lua_tolstring(L, type_index, &length);

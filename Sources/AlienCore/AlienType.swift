@@ -1,3 +1,4 @@
+import AlienBridge
 import CFFI
 #if canImport(Glibc)
 import Glibc
@@ -107,34 +108,38 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
         }
     }
 
-    public var isInteger: Bool {
+    /// The value kind (alien_bridge.h) the type moves as: the one place a
+    /// type is tied to its C width and sign. Loads, stores, narrowing and
+    /// libffi types all follow from it, in Swift and in the adapter alike.
+    public var kind: Int32 {
+        let kind: Int
         switch self {
-        case .byte, .char, .short, .ushort, .int, .uint, .long, .ulong,
-             .longlong, .ulonglong, .ptrdiff_t, .size_t:
-            return true
-        default:
-            return false
+        case .void: kind = ALIEN_KIND_VOID
+        case .byte: kind = ALIEN_KIND_I8
+        case .char: kind = ALIEN_KIND_U8
+        case .short: kind = ALIEN_KIND_I16
+        case .ushort: kind = ALIEN_KIND_U16
+        case .int: kind = ALIEN_KIND_I32
+        case .uint: kind = ALIEN_KIND_U32
+        case .long, .ptrdiff_t: kind = MemoryLayout<Int>.size == 8 ? ALIEN_KIND_I64 : ALIEN_KIND_I32
+        case .ulong, .size_t: kind = MemoryLayout<Int>.size == 8 ? ALIEN_KIND_U64 : ALIEN_KIND_U32
+        case .longlong: kind = ALIEN_KIND_I64
+        case .ulonglong: kind = ALIEN_KIND_U64
+        case .float: kind = ALIEN_KIND_FLOAT
+        case .double: kind = ALIEN_KIND_DOUBLE
+        case .string: kind = ALIEN_KIND_STRING
+        case .callback: kind = ALIEN_KIND_CALLBACK
+        case .pointer, .refChar, .refInt, .refUInt, .refDouble: kind = ALIEN_KIND_POINTER
         }
+        return Int32(kind)
     }
+
+    public var isInteger: Bool { kind != ALIEN_KIND_VOID && kind <= ALIEN_KIND_U64 }
 
     public var isFloatingPoint: Bool { self == .float || self == .double }
 
     /// sizeof in C (`void` is 0; pointers and refs are pointer-sized).
-    public var size: Int {
-        switch self {
-        case .void: return 0
-        case .byte, .char: return 1
-        case .short, .ushort: return 2
-        case .int, .uint: return 4
-        case .long, .ulong: return MemoryLayout<CLong>.size
-        case .longlong, .ulonglong: return 8
-        case .ptrdiff_t, .size_t: return MemoryLayout<Int>.size
-        case .float: return 4
-        case .double: return 8
-        case .string, .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble:
-            return MemoryLayout<UnsafeRawPointer>.size
-        }
-    }
+    public var size: Int { alien_kind_size(kind) }
 
     /// alignof in C.
     public var alignment: Int {
@@ -149,31 +154,27 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
 
     /// Signed integer types sign-extend; unsigned ones zero-extend.
     public var isSigned: Bool {
-        switch self {
-        case .byte, .short, .int, .long, .longlong, .ptrdiff_t: return true
+        switch Int(kind) {
+        case ALIEN_KIND_I8, ALIEN_KIND_I16, ALIEN_KIND_I32, ALIEN_KIND_I64: return true
         default: return false
         }
     }
 
     /// libffi's description of the type as it is passed.
     var ffiType: UnsafeMutablePointer<ffi_type> {
-        switch self {
-        case .void: return alien_ffi_void()
-        case .float: return alien_ffi_float()
-        case .double: return alien_ffi_double()
-        case .string, .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble:
-            return alien_ffi_pointer()
-        default:
-            switch (size, isSigned) {
-            case (1, true): return alien_ffi_sint8()
-            case (1, false): return alien_ffi_uint8()
-            case (2, true): return alien_ffi_sint16()
-            case (2, false): return alien_ffi_uint16()
-            case (4, true): return alien_ffi_sint32()
-            case (4, false): return alien_ffi_uint32()
-            case (_, true): return alien_ffi_sint64()
-            default: return alien_ffi_uint64()
-            }
+        switch Int(kind) {
+        case ALIEN_KIND_VOID: return alien_ffi_void()
+        case ALIEN_KIND_I8: return alien_ffi_sint8()
+        case ALIEN_KIND_U8: return alien_ffi_uint8()
+        case ALIEN_KIND_I16: return alien_ffi_sint16()
+        case ALIEN_KIND_U16: return alien_ffi_uint16()
+        case ALIEN_KIND_I32: return alien_ffi_sint32()
+        case ALIEN_KIND_U32: return alien_ffi_uint32()
+        case ALIEN_KIND_I64: return alien_ffi_sint64()
+        case ALIEN_KIND_U64: return alien_ffi_uint64()
+        case ALIEN_KIND_FLOAT: return alien_ffi_float()
+        case ALIEN_KIND_DOUBLE: return alien_ffi_double()
+        default: return alien_ffi_pointer()
         }
     }
 }

@@ -4,9 +4,9 @@ import AlienBridge
 /// full userdata. The adapter keeps the buffer and the values pinned by the
 /// elements in the array's uservalue table.
 struct ArrayObject: UserdataObject {
-    static let magic: UInt64 = 0x414C_4945_4E41_5252  // "ALIENARR"
+    static let objectKind = ALIEN_OBJECT_ARRAY
 
-    var magic: UInt64
+    var object: alien_object_head
     var type: AlienType
     var length: Int
     var buffer: UnsafeMutablePointer<BufferObject>
@@ -74,7 +74,7 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
 public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32, _ length: Int) {
     let type = AlienType(name: LuaStack(state).string(at: 1) ?? "char") ?? .char
     block.bindMemory(to: ArrayObject.self, capacity: 1).initialize(to: ArrayObject(
-        magic: ArrayObject.magic, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: state)!))
+        object: ArrayObject.liveHead, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: state)!))
 }
 
 /// `arr[i]`.

@@ -10,7 +10,7 @@ import AlienBridge
 /// making one is a single Lua allocation; `realloc` moves them to the heap.
 /// A buffer wrapping foreign memory has no known size and is not checked.
 struct BufferObject: UserdataObject {
-    static let magic: UInt64 = ALIEN_BUFFER_MAGIC
+    static let objectKind = ALIEN_OBJECT_BUFFER
 
     enum Storage: UInt8 {
         case inline, heap, foreign
@@ -23,14 +23,9 @@ struct BufferObject: UserdataObject {
     }
 
     init(data: UnsafeMutableRawPointer?, size: Int, storage: Storage) {
-        head = alien_buffer_head(magic: BufferObject.magic, data: data, size: size,
+        head = alien_buffer_head(object: BufferObject.liveHead, data: data, size: size,
                                  checked: storage == .foreign ? 0 : 1)
         self.storage = storage
-    }
-
-    var magic: UInt64 {
-        get { head.magic }
-        set { head.magic = newValue }
     }
 
     var data: UnsafeMutableRawPointer? {
@@ -321,8 +316,8 @@ public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutableP
 @_cdecl("alien_core_buffer_gc")
 public func alienCoreBufferGC(_ block: UnsafeMutableRawPointer) {
     let buffer = block.assumingMemoryBound(to: BufferObject.self)
-    guard buffer.pointee.magic == BufferObject.magic else { return }
+    guard buffer.pointee.head.object.isAlive else { return }
     if buffer.pointee.storage == .heap { free(buffer.pointee.data) }
-    buffer.pointee.magic = 0
+    buffer.pointee.head.object.magic = 0
     buffer.pointee.data = nil
 }

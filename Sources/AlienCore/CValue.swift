@@ -6,47 +6,26 @@ enum CValue {
     /// Stores the low bytes of `value` as an integer of `type`'s width.
     @inline(__always)
     static func storeInteger(_ value: Int64, as type: AlienType, to memory: UnsafeMutableRawPointer) {
-        switch type.size {
-        case 1: memory.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-        case 2: memory.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-        case 4: memory.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-        default: memory.storeBytes(of: value, as: Int64.self)
-        }
+        alien_kind_store(type.kind, memory, value)
     }
 
     /// Reads an integer of `type` from memory, sign- or zero-extended.
     @inline(__always)
     static func loadInteger(_ type: AlienType, from memory: UnsafeRawPointer) -> Int64 {
-        switch (type.size, type.isSigned) {
-        case (1, true): return Int64(memory.load(as: Int8.self))
-        case (1, false): return Int64(memory.load(as: UInt8.self))
-        case (2, true): return Int64(memory.loadUnaligned(as: Int16.self))
-        case (2, false): return Int64(memory.loadUnaligned(as: UInt16.self))
-        case (4, true): return Int64(memory.loadUnaligned(as: Int32.self))
-        case (4, false): return Int64(memory.loadUnaligned(as: UInt32.self))
-        default: return memory.loadUnaligned(as: Int64.self)
-        }
+        alien_kind_load(type.kind, memory)
     }
 
     /// Narrows a widened integer (libffi returns small integers as a full ffi_arg) to `type`.
     @inline(__always)
     static func narrow(_ value: UInt64, to type: AlienType) -> Int64 {
-        switch (type.size, type.isSigned) {
-        case (1, true): return Int64(Int8(truncatingIfNeeded: value))
-        case (1, false): return Int64(UInt8(truncatingIfNeeded: value))
-        case (2, true): return Int64(Int16(truncatingIfNeeded: value))
-        case (2, false): return Int64(UInt16(truncatingIfNeeded: value))
-        case (4, true): return Int64(Int32(truncatingIfNeeded: value))
-        case (4, false): return Int64(UInt32(truncatingIfNeeded: value))
-        default: return Int64(bitPattern: value)
-        }
+        alien_kind_widen(type.kind, Int64(bitPattern: value))
     }
 
     /// The Lua value for an integer of `type`.
     @inline(__always)
     static func integerValue(_ value: Int64, of type: AlienType) -> alien_value {
         var result = alien_value()
-        if type.isSigned || type.size < 8 {
+        if type.kind != ALIEN_KIND_U64 {
             result.kind = Int32(ALIEN_VINT.rawValue)
             result.v.i = value
         } else {

@@ -29,39 +29,17 @@ enum DirectCall {
         return nil
     }
 
-    static func integerKind(_ type: AlienType) -> UInt8? {
-        guard type.isInteger else { return nil }
-        switch (type.size, type.isSigned) {
-        case (1, true): return UInt8(ALIEN_KIND_I8)
-        case (1, false): return UInt8(ALIEN_KIND_U8)
-        case (2, true): return UInt8(ALIEN_KIND_I16)
-        case (2, false): return UInt8(ALIEN_KIND_U16)
-        case (4, true): return UInt8(ALIEN_KIND_I32)
-        case (4, false): return UInt8(ALIEN_KIND_U32)
-        case (_, true): return UInt8(ALIEN_KIND_I64)
-        default: return UInt8(ALIEN_KIND_U64)
-        }
-    }
-
     /// Arguments: integers, pointers and strings (the adapter takes only light
     /// userdata, strings and nil for them directly, and hands anything else
-    /// to the core); floats, refs and callbacks go through libffi.
+    /// to the core), or doubles; floats, refs and callbacks go through libffi.
     static func argumentKind(_ type: AlienType) -> UInt8? {
         switch type {
-        case .double: return UInt8(ALIEN_KIND_DOUBLE)
-        case .pointer: return UInt8(ALIEN_KIND_POINTER)
-        case .string: return UInt8(ALIEN_KIND_STRING)
-        default: return integerKind(type)
+        case .double, .pointer, .string: return UInt8(type.kind)
+        default: return type.isInteger ? UInt8(type.kind) : nil
         }
     }
 
     static func resultKind(_ type: AlienType) -> UInt8? {
-        switch type {
-        case .void: return UInt8(ALIEN_KIND_VOID)
-        case .double: return UInt8(ALIEN_KIND_DOUBLE)
-        case .pointer: return UInt8(ALIEN_KIND_POINTER)
-        case .string: return UInt8(ALIEN_KIND_STRING)
-        default: return integerKind(type)
-        }
+        type == .void ? UInt8(ALIEN_KIND_VOID) : argumentKind(type)
     }
 }

@@ -9,7 +9,7 @@ import CFFI
 /// A C function Lua can call, living in the memory of a Lua full userdata:
 /// its address, names for messages, and the resolved signature.
 struct FunctionObject: UserdataObject {
-    static let magic: UInt64 = ALIEN_FUNCTION_MAGIC
+    static let objectKind = ALIEN_OBJECT_FUNCTION
 
     /// Shared with the adapter, which reads it at the start of the block (a test checks the offset).
     var head: alien_function_head
@@ -22,11 +22,6 @@ struct FunctionObject: UserdataObject {
     /// keeps the Lua function it runs.
     var closure: UnsafeMutablePointer<ffi_closure>?
     var isCallback: Bool
-
-    var magic: UInt64 {
-        get { head.magic }
-        set { head.magic = newValue }
-    }
 
     var address: UnsafeMutableRawPointer? {
         get { head.address }
@@ -51,7 +46,7 @@ struct FunctionObject: UserdataObject {
     static func initialize(_ payload: UnsafeMutableRawPointer, address: UnsafeMutableRawPointer?,
                            name: String?, libraryName: String?) {
         var head = alien_function_head()
-        head.magic = magic
+        head.object = liveHead
         head.address = address
         payload.bindMemory(to: FunctionObject.self, capacity: 1).initialize(to: FunctionObject(
             head: head,
@@ -132,7 +127,7 @@ public func alienCoreFunctionNames(_ payload: UnsafeMutableRawPointer,
 @_cdecl("alien_core_function_gc")
 public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     let function = payload.assumingMemoryBound(to: FunctionObject.self)
-    guard function.pointee.magic == FunctionObject.magic else { return 0 }
+    guard function.pointee.head.object.isAlive else { return 0 }
     let wasCallback: Int32 = function.pointee.isCallback ? 1 : 0
     if let closure = function.pointee.closure { ffi_closure_free(closure) }
     function.pointee.closure = nil
@@ -141,7 +136,7 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
     free(function.pointee.name)
     free(function.pointee.libraryName)
-    function.pointee.magic = 0
+    function.pointee.head.object.magic = 0
     function.pointee.name = nil
     function.pointee.libraryName = nil
     return wasCallback

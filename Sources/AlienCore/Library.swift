@@ -7,10 +7,10 @@ import AlienBridge
 
 /// A loaded library, living in the memory of a Lua full userdata.
 /// The adapter keeps the per-library function cache and the `alien.loaded` table.
-struct LibraryObject {
-    static let magic: UInt64 = 0x414C_4945_4E4C_4942  // "ALIENLIB"
+struct LibraryObject: UserdataObject {
+    static let objectKind = ALIEN_OBJECT_LIBRARY
 
-    var magic: UInt64
+    var object: alien_object_head
     var handle: UnsafeMutableRawPointer?
     var name: UnsafeMutablePointer<CChar>?
     var isProcess: Bool
@@ -26,18 +26,18 @@ public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutabl
     reportingErrors { () throws(AlienError) -> Int32 in
         let library = payload.bindMemory(to: LibraryObject.self, capacity: 1)
         if process != 0 {
-            library.initialize(to: LibraryObject(magic: LibraryObject.magic, handle: dlopen(nil, RTLD_NOW),
+            library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: dlopen(nil, RTLD_NOW),
                                                  name: strdup("default"), isProcess: true))
             return 0
         }
         let name = try LuaStack(state).requireString(at: 1, argument: 1, of: "load")
         switch LibrarySearch.open(name) {
         case .success(let handle):
-            library.initialize(to: LibraryObject(magic: LibraryObject.magic, handle: handle,
+            library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: handle,
                                                  name: strdup(name), isProcess: false))
             return 0
         case .failure(let failure):
-            library.initialize(to: LibraryObject(magic: 0, handle: nil, name: nil, isProcess: false))
+            library.initialize(to: LibraryObject(object: alien_object_head(), handle: nil, name: nil, isProcess: false))
             throw .message("alien: cannot load library '\(name)': \(failure.reason)")
         }
     }
@@ -52,7 +52,7 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         let library = payload.assumingMemoryBound(to: LibraryObject.self)
         let symbol = try LuaStack(state).requireString(at: 2, argument: 2, of: "index")
         let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
-        guard library.pointee.magic == LibraryObject.magic, let handle = library.pointee.handle else {
+        guard library.pointee.object.isAlive, let handle = library.pointee.handle else {
             throw .message("alien: library '\(libraryName)' is closed")
         }
         _ = dlerror()
@@ -74,8 +74,8 @@ public func alienCoreLibraryName(_ payload: UnsafeMutableRawPointer) -> UnsafePo
 @_cdecl("alien_core_library_gc")
 public func alienCoreLibraryGC(_ payload: UnsafeMutableRawPointer) {
     let library = payload.assumingMemoryBound(to: LibraryObject.self)
-    guard library.pointee.magic == LibraryObject.magic else { return }
+    guard library.pointee.object.isAlive else { return }
     if let handle = library.pointee.handle, !library.pointee.isProcess { dlclose(handle) }
     free(library.pointee.name)
-    library.pointee = LibraryObject(magic: 0, handle: nil, name: nil, isProcess: false)
+    library.pointee = LibraryObject(object: alien_object_head(), handle: nil, name: nil, isProcess: false)
 }

@@ -91,11 +91,11 @@ enum LuaToC {
         case ALIEN_TLIGHTUSERDATA:
             return UnsafeRawPointer(alien_lua_touserdata(state, index))
         case ALIEN_TUSERDATA:
-            if let function = FunctionObject.at(index, in: state) {
-                return UnsafeRawPointer(function.pointee.address)
-            }
+            let object = AlienObject.at(index, in: state)
+            if case .function(let function)? = object { return UnsafeRawPointer(function.pointee.address) }
             guard type != .callback else { break }
-            return UnsafeRawPointer(Memory.address(of: index, in: state))
+            if let buffer = object?.buffer { return UnsafeRawPointer(buffer.pointee.data) }
+            return UnsafeRawPointer(alien_lua_touserdata(state, index))
         default:
             break
         }

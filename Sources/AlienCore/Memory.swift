@@ -10,9 +10,7 @@ enum Memory {
     /// The memory a userdata stands for: a buffer's or array's contents, else the block itself.
     @inline(__always)
     static func address(of index: Int32, in state: OpaquePointer) -> UnsafeMutableRawPointer? {
-        if let buffer = BufferObject.at(index, in: state) { return buffer.pointee.data }
-        if let array = ArrayObject.at(index, in: state) { return array.pointee.buffer.pointee.data }
-        if let instance = InstanceObject.at(index, in: state) { return instance.pointee.buffer.pointee.data }
+        if let object = AlienObject.at(index, in: state), let buffer = object.buffer { return buffer.pointee.data }
         return alien_lua_touserdata(state, index)
     }
 
@@ -34,7 +32,7 @@ enum Memory {
     /// Checks that `count` bytes at `pointer` lie inside the buffer at `index`, when it is one of alien's own.
     static func checkRange(_ state: OpaquePointer, _ index: Int32, _ pointer: UnsafeMutableRawPointer,
                            count: Int, function: StaticString) throws(AlienError) {
-        guard let buffer = BufferObject.at(index, in: state) ?? ArrayObject.at(index, in: state)?.pointee.buffer,
+        guard let buffer = AlienObject.at(index, in: state)?.buffer,
               buffer.pointee.isChecked, let data = buffer.pointee.data else { return }
         let offset = data.distance(to: pointer)
         guard count >= 0, offset >= 0, count <= buffer.pointee.size - offset else {

@@ -38,9 +38,9 @@ public func alienCoreStructField(_ state: OpaquePointer, _ typeIndex: Int32, _ f
 /// An instance of a defstruct type: a view of a buffer, which the adapter
 /// keeps alive in the instance's uservalue next to the field table.
 struct InstanceObject: UserdataObject {
-    static let magic: UInt64 = 0x414C_4945_4E49_4E53  // "ALIENINS"
+    static let objectKind = ALIEN_OBJECT_INSTANCE
 
-    var magic: UInt64
+    var object: alien_object_head
     var buffer: UnsafeMutablePointer<BufferObject>
 }
 
@@ -51,7 +51,7 @@ public func alienCoreInstanceSize() -> Int { MemoryLayout<InstanceObject>.size }
 @_cdecl("alien_core_instance_init")
 public func alienCoreInstanceInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32) {
     block.bindMemory(to: InstanceObject.self, capacity: 1).initialize(
-        to: InstanceObject(magic: InstanceObject.magic, buffer: BufferObject.at(bufferIndex, in: state)!))
+        to: InstanceObject(object: InstanceObject.liveHead, buffer: BufferObject.at(bufferIndex, in: state)!))
 }
 
 /// The memory of a field of the instance at stack index 1, from its code at `codeIndex`.

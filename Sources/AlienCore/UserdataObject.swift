@@ -1,18 +1,66 @@
 import AlienBridge
 
-/// An object living in the memory of a Lua full userdata, recognised by the
-/// magic number in its first word (no metatable lookup on the hot path).
+/// An object living in the memory of a Lua full userdata. Every one starts
+/// with `alien_object_head` (alien_bridge.h): a magic and the object's kind,
+/// so finding what a value is takes one crossing and one comparison.
 protocol UserdataObject {
-    static var magic: UInt64 { get }
-    var magic: UInt64 { get }
+    /// ALIEN_OBJECT_*.
+    static var objectKind: Int { get }
 }
 
 extension UserdataObject {
     /// The object at a stack index, or nil if the value is something else.
     @inline(__always)
     static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<Self>? {
-        guard let raw = alien_lua_toudata(state, index, MemoryLayout<Self>.size) else { return nil }
-        let object = raw.assumingMemoryBound(to: Self.self)
-        return object.pointee.magic == Self.magic ? object : nil
+        var size = 0
+        guard let head = alien_lua_toobject(state, index, &size), Int(head.pointee.kind) == objectKind,
+              size >= MemoryLayout<Self>.size else { return nil }
+        return UnsafeMutableRawPointer(head).assumingMemoryBound(to: Self.self)
+    }
+
+    /// The head a live object of this kind starts with.
+    static var liveHead: alien_object_head {
+        alien_object_head(magic: ALIEN_OBJECT_MAGIC, kind: UInt8(objectKind), reserved: (0, 0, 0))
+    }
+}
+
+extension alien_object_head {
+    /// Whether the object has not been collected (or failed to initialise).
+    var isAlive: Bool { magic == ALIEN_OBJECT_MAGIC }
+}
+
+/// Any object of alien's, found with one lookup.
+enum AlienObject {
+    case library, function(UnsafeMutablePointer<FunctionObject>), buffer(UnsafeMutablePointer<BufferObject>)
+    case array(UnsafeMutablePointer<ArrayObject>), instance(UnsafeMutablePointer<InstanceObject>), tagged
+
+    @inline(__always)
+    static func at(_ index: Int32, in state: OpaquePointer) -> AlienObject? {
+        var size = 0
+        guard let head = alien_lua_toobject(state, index, &size) else { return nil }
+        let block = UnsafeMutableRawPointer(head)
+        switch Int(head.pointee.kind) {
+        case ALIEN_OBJECT_FUNCTION where size >= MemoryLayout<FunctionObject>.size:
+            return .function(block.assumingMemoryBound(to: FunctionObject.self))
+        case ALIEN_OBJECT_BUFFER where size >= MemoryLayout<BufferObject>.size:
+            return .buffer(block.assumingMemoryBound(to: BufferObject.self))
+        case ALIEN_OBJECT_ARRAY where size >= MemoryLayout<ArrayObject>.size:
+            return .array(block.assumingMemoryBound(to: ArrayObject.self))
+        case ALIEN_OBJECT_INSTANCE where size >= MemoryLayout<InstanceObject>.size:
+            return .instance(block.assumingMemoryBound(to: InstanceObject.self))
+        case ALIEN_OBJECT_LIBRARY: return .library
+        case ALIEN_OBJECT_TAGGED: return .tagged
+        default: return nil
+        }
+    }
+
+    /// The buffer whose memory the object stands for, if any.
+    var buffer: UnsafeMutablePointer<BufferObject>? {
+        switch self {
+        case .buffer(let buffer): return buffer
+        case .array(let array): return array.pointee.buffer
+        case .instance(let instance): return instance.pointee.buffer
+        default: return nil
+        }
     }
 }

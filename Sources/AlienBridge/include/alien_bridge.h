@@ -59,46 +59,150 @@ typedef struct {
 #define ALIEN_TOSTRING_BASE (-1000)
 #define ALIEN_TOSTRING(i) (ALIEN_TOSTRING_BASE - (i))
 
+/* ---- Value kinds: every C scalar alien moves between Lua and C ----
+
+   Defined here once. The adapter generates its conversions from these
+   tables (Lua -> C slot, C slot -> Lua), the Swift core maps each AlienType
+   to one kind (AlienType.kind) and loads, stores and narrows by kind with the
+   inline helpers below, so the direct (C) and libffi (Swift) paths cannot
+   disagree on a width or a sign.
+
+   X(NAME, C type): integer kinds, which Lua sees as integers (numbers on
+   5.1/5.2). U64 keeps its 64 bits (an integer of the same bits on 5.3+). */
+#define ALIEN_INTEGER_KINDS(X) \
+    X(I8, int8_t)              \
+    X(U8, uint8_t)             \
+    X(I16, int16_t)            \
+    X(U16, uint16_t)           \
+    X(I32, int32_t)            \
+    X(U32, uint32_t)           \
+    X(I64, int64_t)            \
+    X(U64, uint64_t)
+/* Address kinds: a pointer (light userdata or nil in Lua), a C string (a Lua
+   string), a function pointer (an alien function). */
+#define ALIEN_ADDRESS_KINDS(X) \
+    X(POINTER, void *)         \
+    X(STRING, const char *)    \
+    X(CALLBACK, void *)
+/* Floating-point kinds: Lua numbers. */
+#define ALIEN_FLOAT_KINDS(X) \
+    X(FLOAT, float)            \
+    X(DOUBLE, double)
+#define ALIEN_KINDS(X) ALIEN_INTEGER_KINDS(X) ALIEN_ADDRESS_KINDS(X) ALIEN_FLOAT_KINDS(X)
+
+/* ALIEN_KIND_VOID is 0 (results only); the integer kinds come first, so
+   `kind <= ALIEN_KIND_U64` asks "is it an integer". */
+enum {
+    ALIEN_KIND_VOID = 0,
+#define ALIEN_KIND_ENUM(name, ctype) ALIEN_KIND_##name,
+    ALIEN_KINDS(ALIEN_KIND_ENUM)
+#undef ALIEN_KIND_ENUM
+    ALIEN_KIND_COUNT
+};
+
+/* sizeof the kind's C type (0 for void). */
+static inline size_t alien_kind_size(int kind) {
+    switch (kind) {
+#define ALIEN_KIND_SIZE(name, ctype) case ALIEN_KIND_##name: return sizeof(ctype);
+    ALIEN_KINDS(ALIEN_KIND_SIZE)
+#undef ALIEN_KIND_SIZE
+    default: return 0;
+    }
+}
+
+/* An integer converted to the kind's C type as C converts (keeping the low
+   bits), then widened back to 64 bits as C extends it: sign-extended for
+   signed kinds, zero-extended for unsigned ones. Other kinds: unchanged. */
+static inline int64_t alien_kind_widen(int kind, int64_t value) {
+    switch (kind) {
+#define ALIEN_KIND_WIDEN(name, ctype) case ALIEN_KIND_##name: return (int64_t)(ctype)value;
+    ALIEN_INTEGER_KINDS(ALIEN_KIND_WIDEN)
+#undef ALIEN_KIND_WIDEN
+    default: return value;
+    }
+}
+
+/* An integer kind's value read from memory (any alignment), widened. */
+static inline int64_t alien_kind_load(int kind, const void *memory) {
+    switch (kind) {
+#define ALIEN_KIND_LOAD(name, ctype) \
+    case ALIEN_KIND_##name: { ctype v; __builtin_memcpy(&v, memory, sizeof v); return (int64_t)v; }
+    ALIEN_INTEGER_KINDS(ALIEN_KIND_LOAD)
+#undef ALIEN_KIND_LOAD
+    default: return 0;
+    }
+}
+
+/* An integer stored in memory (any alignment) as the kind's C type. */
+static inline void alien_kind_store(int kind, void *memory, int64_t value) {
+    switch (kind) {
+#define ALIEN_KIND_STORE(name, ctype) \
+    case ALIEN_KIND_##name: { ctype v = (ctype)value; __builtin_memcpy(memory, &v, sizeof v); return; }
+    ALIEN_INTEGER_KINDS(ALIEN_KIND_STORE)
+#undef ALIEN_KIND_STORE
+    default: return;
+    }
+}
+
+/* ---- Objects: every userdata alien makes starts with this head ----
+   One lookup (a userdata at least this large whose magic matches) and one
+   switch on `kind` tell what any value is, in C and in Swift alike.
+   X(NAME, metatable name). */
+#define ALIEN_OBJECTS(X)                    \
+    X(LIBRARY, "alien_library")             \
+    X(FUNCTION, "alien_function")           \
+    X(BUFFER, "alien_buffer")               \
+    X(ARRAY, "alien_array")                 \
+    X(INSTANCE, "alien_struct_instance")    \
+    X(TAGGED, NULL)
+
+enum {
+    ALIEN_OBJECT_NONE = 0,
+#define ALIEN_OBJECT_ENUM(name, metatable) ALIEN_OBJECT_##name,
+    ALIEN_OBJECTS(ALIEN_OBJECT_ENUM)
+#undef ALIEN_OBJECT_ENUM
+    ALIEN_OBJECT_COUNT
+};
+
+#define ALIEN_OBJECT_MAGIC 0x4E45494CU  /* "LIEN" */
+
+typedef struct {
+    uint32_t magic;            /* ALIEN_OBJECT_MAGIC while the object is alive; 0 once collected */
+    uint8_t kind;              /* ALIEN_OBJECT_* */
+    uint8_t reserved[3];
+} alien_object_head;
+
+/* A block (of `size` bytes) as an alien object of `kind`, or NULL. */
+static inline alien_object_head *alien_object_of(void *block, size_t size, int kind) {
+    alien_object_head *head = (alien_object_head *)block;
+    if (block == NULL || size < sizeof *head || head->magic != ALIEN_OBJECT_MAGIC) return NULL;
+    return head->kind == kind ? head : NULL;
+}
+
 /* The head of every function object. Besides the address, the core leaves
    here a plan for calling the function directly, without libffi, when its
    signature is simple enough for that to be exactly what libffi would do:
    up to 6 integer-class or up to 8 double arguments, and a result of either
    class. The adapter follows the plan, and hands the call to the core
    whenever a value is not of the plain kind the plan expects. */
-#define ALIEN_FUNCTION_MAGIC 0x414C49454E46554EULL  /* "ALIENFUN" */
 #define ALIEN_DIRECT_NONE 0      /* call through the core and libffi */
-#define ALIEN_DIRECT_INTEGERS 1  /* every argument is integer-class */
-#define ALIEN_DIRECT_DOUBLES 2   /* every argument is a double */
+#define ALIEN_DIRECT_INTEGERS 1  /* every argument is integer-class (ALIEN_KIND_I8 ... STRING) */
+#define ALIEN_DIRECT_DOUBLES 2   /* every argument is ALIEN_KIND_DOUBLE */
 #define ALIEN_DIRECT_MAXINTEGERS 6
 #define ALIEN_DIRECT_MAXDOUBLES 8
 
-/* How a direct argument is narrowed, or how a direct result is pushed. */
-#define ALIEN_KIND_I8 1
-#define ALIEN_KIND_U8 2
-#define ALIEN_KIND_I16 3
-#define ALIEN_KIND_U16 4
-#define ALIEN_KIND_I32 5
-#define ALIEN_KIND_U32 6
-#define ALIEN_KIND_I64 7
-#define ALIEN_KIND_U64 8
-#define ALIEN_KIND_POINTER 9   /* light userdata or nil only */
-#define ALIEN_KIND_DOUBLE 10
-#define ALIEN_KIND_VOID 11     /* results only */
-#define ALIEN_KIND_STRING 12   /* results only */
-
 typedef struct {
-    uint64_t magic;
+    alien_object_head object;
     void *address;
     unsigned char direct;      /* ALIEN_DIRECT_* */
     unsigned char count;       /* arguments */
     unsigned char result;      /* ALIEN_KIND_* */
-    unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];
+    unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];  /* ALIEN_KIND_* */
 } alien_function_head;
 
 /* The head of every buffer, for the adapter's direct buf:get and buf:set. */
-#define ALIEN_BUFFER_MAGIC 0x414C49454E425546ULL  /* "ALIENBUF" */
 typedef struct {
-    uint64_t magic;
+    alien_object_head object;
     void *data;
     size_t size;
     int checked;               /* alien's own memory, whose size is known */
@@ -119,6 +223,8 @@ size_t alien_lua_rawlen(lua_State *L, int idx);
 void *alien_lua_touserdata(lua_State *L, int idx);
 /* A full userdata's block when it is at least minsize bytes, else NULL. */
 void *alien_lua_toudata(lua_State *L, int idx, size_t minsize);
+/* The alien object at idx (its head, checked), with its block size; else NULL. */
+alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size);
 /* Runs a callback's Lua function for a call from C (see Callback.swift). It
    runs under a protected call on the Lua thread of the innermost alien call;
    an error is kept for that call to raise once C returns, and later
