@@ -34,8 +34,7 @@ let adapterTargets: [Target] = luaVersions.map { lua in
         name: lua.target,
         dependencies: ["AlienCore", "AlienBridge"],
         publicHeadersPath: ".",
-        cSettings: [.unsafeFlags(["-I", includes(lua), "-I", "\(packageRoot)/Sources/AlienAdapter"])]
-            + (lua.tag == "luajit" ? [.define("ALIEN_LUAJIT")] : []),
+        cSettings: [.unsafeFlags(["-I", includes(lua), "-I", "\(packageRoot)/Sources/AlienAdapter"])],
         linkerSettings: [.unsafeFlags(adapterLinkerFlags)]
     )
 }

@@ -1,0 +1,75 @@
+/*
+ * The bridge (alien_bridge.h): how the Swift core reads the Lua stack.
+ * Nothing here can raise a Lua error, so no longjmp ever crosses a Swift
+ * frame: only lua_type, lua_to* on values that need no conversion, and
+ * lengths without metamethods.
+ */
+
+int alien_lua_gettop(lua_State *L) { return lua_gettop(L); }
+int alien_lua_type(lua_State *L, int idx) { return lua_type(L, idx); }
+const char *alien_lua_typename(lua_State *L, int idx) { return lua_typename(L, lua_type(L, idx)); }
+int alien_lua_toboolean(lua_State *L, int idx) { return lua_toboolean(L, idx); }
+
+int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n) {
+    int ok, type = lua_type(L, idx);
+    lua_Number number;
+    if (type != LUA_TNUMBER && type != LUA_TSTRING) return 0;
+#if LUA_VERSION_NUM >= 503
+    {
+        lua_Integer integer = lua_tointegerx(L, idx, &ok);
+        if (ok) { *i = (int64_t)integer; return 1; }
+    }
+#endif
+    number = alien_tonumberx(L, idx, &ok);
+    if (!ok) return 0;
+    *n = (double)number;
+    return 2;
+}
+
+const char *alien_lua_tostring(lua_State *L, int idx, size_t *len) {
+    if (lua_type(L, idx) != LUA_TSTRING) return NULL;
+    return lua_tolstring(L, idx, len);
+}
+
+void *alien_lua_touserdata(lua_State *L, int idx) { return lua_touserdata(L, idx); }
+
+size_t alien_lua_rawlen(lua_State *L, int idx) {
+    return lua_type(L, idx) == LUA_TTABLE ? (size_t)alien_rawlen(L, idx) : 0;
+}
+
+void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
+    if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < minsize) return NULL;
+    return lua_touserdata(L, idx);
+}
+
+alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
+    alien_object_head *head;
+    if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
+    *size = (size_t)alien_rawlen(L, idx);
+    head = (alien_object_head *)lua_touserdata(L, idx);
+    return *size >= sizeof *head && head->magic == ALIEN_OBJECT_MAGIC ? head : NULL;
+}
+
+/* The alien object of `kind` at idx, at least `size` bytes, or NULL. */
+static inline void *alien_toobject(lua_State *L, int idx, int kind, size_t size) {
+    alien_object_head *head;
+    if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < size) return NULL;
+    head = (alien_object_head *)lua_touserdata(L, idx);
+    return head->magic == ALIEN_OBJECT_MAGIC && head->kind == kind ? head : NULL;
+}
+
+/* Metatable names by object kind (the object table in alien_bridge.h). */
+static const char *const alien_metatables[ALIEN_OBJECT_COUNT] = {
+    NULL,
+#define ALIEN_METATABLE_NAME(name, metatable) metatable,
+    ALIEN_OBJECTS(ALIEN_METATABLE_NAME)
+#undef ALIEN_METATABLE_NAME
+};
+
+/* The object of `kind` at idx, or the error luaL_checkudata would raise. */
+static void *alien_checkobject(lua_State *L, int idx, int kind) {
+    void *object = alien_toobject(L, idx, kind, sizeof(alien_object_head));
+    if (object == NULL)
+        luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got %s", alien_metatables[kind], luaL_typename(L, idx)));
+    return object;
+}

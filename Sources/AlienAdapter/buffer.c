@@ -1,0 +1,117 @@
+/*
+ * Buffers: alien.buffer, buf:get/set, buf[i], and the other methods
+ * (SPEC section 6). Scalar get and set of alien's own buffers are done here
+ * from the buffer head the core shares (alien_buffer_head); anything else,
+ * including every error, by the core.
+ */
+
+/* A new buffer on the stack, from the argument at `source` (0: zeroed bytes). */
+static void alien_newbuffer(lua_State *L, size_t block_size, int source) {
+    void *block = lua_newuserdata(L, block_size);
+    memset(block, 0, block_size);
+    alien_setmetatable(L, ALIEN_OBJECT_BUFFER);
+    alien_core_buffer_init(L, block, block_size, source);
+}
+
+/* alien.buffer([size | string | lightuserdata]) */
+static int alien_buffer(lua_State *L) {
+    size_t block_size;
+    lua_settop(L, 1);
+    if (alien_core_buffer_request(L, &block_size) < 0) return alien_raise(L);
+    alien_newbuffer(L, block_size, 1);
+    return 1;
+}
+
+ALIEN_ENTRY(alien_buffer_byte, alien_core_buffer_byte)
+ALIEN_ENTRY(alien_buffer_setbyte, alien_core_buffer_setbyte)
+ALIEN_ENTRY(alien_buffer_length, alien_core_buffer_length)
+ALIEN_ENTRY(alien_buffer_strlen, alien_core_buffer_strlen)
+ALIEN_ENTRY(alien_buffer_tostring, alien_core_buffer_tostring)
+ALIEN_ENTRY(alien_buffer_topointer, alien_core_buffer_topointer)
+ALIEN_ENTRY(alien_buffer_tooffset, alien_core_buffer_tooffset)
+ALIEN_ENTRY(alien_buffer_core_get, alien_core_buffer_get)
+ALIEN_ENTRY(alien_buffer_core_set, alien_core_buffer_set)
+ALIEN_ENTRY(alien_buffer_realloc, alien_core_buffer_realloc)
+
+/* For buf:get/buf:set done here: the memory of a scalar at the 1-based offset
+   at index 2 of alien's own buffer at index 1, with the type named at index
+   `type_index` (default char); NULL when anything is not plain (the core
+   then does it, with its errors). */
+static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kind) {
+    const alien_buffer_head *b;
+    int64_t offset;
+    size_t size;
+    if (!alien_settings_of(L)->direct) return NULL;
+    b = (const alien_buffer_head *)alien_toobject(L, 1, ALIEN_OBJECT_BUFFER, sizeof(alien_buffer_head));
+    if (b == NULL || !b->checked) return NULL;
+    if (lua_type(L, type_index) == LUA_TSTRING) {
+        size_t length;
+        const char *name = lua_tolstring(L, type_index, &length);
+        *kind = alien_core_scalar_kind(name, length);
+    } else if (lua_isnone(L, type_index)) {
+        *kind = ALIEN_KIND_U8;
+    } else {
+        return NULL;
+    }
+    if (*kind == ALIEN_KIND_VOID || !alien_kind_tointeger(L, 2, ALIEN_KIND_I64, &offset)) return NULL;
+    size = alien_kind_size(*kind);
+    if (offset < 1 || (uint64_t)(offset - 1) + size > b->size) return NULL;
+    return (unsigned char *)b->data + (offset - 1);
+}
+
+/* buf:get(offset [, type]) */
+static int alien_buffer_get(lua_State *L) {
+    int kind;
+    unsigned char *p = alien_buffer_direct(L, 3, &kind);
+    if (p == NULL) return alien_buffer_core_get(L);
+    alien_kind_push(L, kind, p);
+    return 1;
+}
+
+/* buf:set(offset, value [, type]) */
+static int alien_buffer_set(lua_State *L) {
+    int kind;
+    unsigned char *p = alien_buffer_direct(L, 4, &kind);
+    if (p != NULL && alien_kind_to(L, 3, kind, p)) return 0;
+    return alien_buffer_core_set(L);
+}
+
+/* buf[i] reads byte i; buf.name finds a method (upvalue 2: the methods). */
+static int alien_buffer_index(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TNUMBER) return alien_buffer_byte(L);
+    lua_settop(L, 2);
+    lua_rawget(L, lua_upvalueindex(2));
+    return 1;
+}
+
+static int alien_buffer_newindex(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TNUMBER)
+        return luaL_error(L, "alien: buffer index must be a number, got %s", luaL_typename(L, 2));
+    return alien_buffer_setbyte(L);
+}
+
+static int alien_buffer_gc(lua_State *L) {
+    void *buffer = alien_toobject(L, 1, ALIEN_OBJECT_BUFFER, sizeof(alien_object_head));
+    if (buffer != NULL) alien_core_buffer_gc(buffer);
+    return 0;
+}
+
+static const luaL_Reg alien_buffer_metamethods[] = {
+    {"__newindex", alien_buffer_newindex},
+    {"__len", alien_buffer_length},
+    {"__tostring", alien_buffer_tostring},
+    {"__gc", alien_buffer_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_buffer_methods[] = {
+    {"strlen", alien_buffer_strlen},
+    {"len", alien_buffer_strlen},
+    {"tostring", alien_buffer_tostring},
+    {"topointer", alien_buffer_topointer},
+    {"tooffset", alien_buffer_tooffset},
+    {"get", alien_buffer_get},
+    {"set", alien_buffer_set},
+    {"realloc", alien_buffer_realloc},
+    {NULL, NULL}
+};

@@ -1,0 +1,115 @@
+/*
+ * The direct path: calls by the plan the core left in a function's head
+ * (alien_function_head), through a typed C function pointer instead of libffi.
+ *
+ * Contract: a direct call does exactly what the core would do for the same
+ * arguments: the same narrowing and extension (the kind table), the same
+ * results, the same errno capture and callback protocol. On any value it
+ * does not expect (not a plain number, light userdata, string or nil of the
+ * planned kind; a wrong argument count; direct calls switched off) it does
+ * nothing and hands the whole call to the core, which has every conversion
+ * and error message. The core only plans signatures for which a typed call
+ * is the same call on the platform's C ABI (DirectCall.swift).
+ */
+
+typedef int64_t (*alien_i0)(void);
+typedef int64_t (*alien_i1)(int64_t);
+typedef int64_t (*alien_i2)(int64_t, int64_t);
+typedef int64_t (*alien_i3)(int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i4)(int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i5)(int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_i6)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di0)(void);
+typedef double (*alien_di1)(int64_t);
+typedef double (*alien_di2)(int64_t, int64_t);
+typedef double (*alien_di3)(int64_t, int64_t, int64_t);
+typedef double (*alien_di4)(int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di5)(int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef double (*alien_di6)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef int64_t (*alien_id1)(double);
+typedef int64_t (*alien_id2)(double, double);
+typedef int64_t (*alien_id3)(double, double, double);
+typedef int64_t (*alien_id4)(double, double, double, double);
+typedef int64_t (*alien_id5)(double, double, double, double, double);
+typedef int64_t (*alien_id6)(double, double, double, double, double, double);
+typedef int64_t (*alien_id7)(double, double, double, double, double, double, double);
+typedef int64_t (*alien_id8)(double, double, double, double, double, double, double, double);
+typedef double (*alien_d1)(double);
+typedef double (*alien_d2)(double, double);
+typedef double (*alien_d3)(double, double, double);
+typedef double (*alien_d4)(double, double, double, double);
+typedef double (*alien_d5)(double, double, double, double, double);
+typedef double (*alien_d6)(double, double, double, double, double, double);
+typedef double (*alien_d7)(double, double, double, double, double, double, double);
+typedef double (*alien_d8)(double, double, double, double, double, double, double, double);
+
+/* Calls through a typed pointer; the result is in *ri or *rd, by the result kind. */
+static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, const double *d,
+                                int64_t *ri, double *rd) {
+    void *p = f->address;
+    int dr = f->result == ALIEN_KIND_DOUBLE;
+    if (f->direct == ALIEN_DIRECT_INTEGERS) {
+        switch (f->count) {
+        case 0: if (dr) *rd = ((alien_di0)p)(); else *ri = ((alien_i0)p)(); break;
+        case 1: if (dr) *rd = ((alien_di1)p)(a[0]); else *ri = ((alien_i1)p)(a[0]); break;
+        case 2: if (dr) *rd = ((alien_di2)p)(a[0], a[1]); else *ri = ((alien_i2)p)(a[0], a[1]); break;
+        case 3: if (dr) *rd = ((alien_di3)p)(a[0], a[1], a[2]); else *ri = ((alien_i3)p)(a[0], a[1], a[2]); break;
+        case 4: if (dr) *rd = ((alien_di4)p)(a[0], a[1], a[2], a[3]); else *ri = ((alien_i4)p)(a[0], a[1], a[2], a[3]); break;
+        case 5: if (dr) *rd = ((alien_di5)p)(a[0], a[1], a[2], a[3], a[4]);
+                else *ri = ((alien_i5)p)(a[0], a[1], a[2], a[3], a[4]); break;
+        default: if (dr) *rd = ((alien_di6)p)(a[0], a[1], a[2], a[3], a[4], a[5]);
+                 else *ri = ((alien_i6)p)(a[0], a[1], a[2], a[3], a[4], a[5]); break;
+        }
+    } else {
+        switch (f->count) {
+        case 1: if (dr) *rd = ((alien_d1)p)(d[0]); else *ri = ((alien_id1)p)(d[0]); break;
+        case 2: if (dr) *rd = ((alien_d2)p)(d[0], d[1]); else *ri = ((alien_id2)p)(d[0], d[1]); break;
+        case 3: if (dr) *rd = ((alien_d3)p)(d[0], d[1], d[2]); else *ri = ((alien_id3)p)(d[0], d[1], d[2]); break;
+        case 4: if (dr) *rd = ((alien_d4)p)(d[0], d[1], d[2], d[3]); else *ri = ((alien_id4)p)(d[0], d[1], d[2], d[3]); break;
+        case 5: if (dr) *rd = ((alien_d5)p)(d[0], d[1], d[2], d[3], d[4]);
+                else *ri = ((alien_id5)p)(d[0], d[1], d[2], d[3], d[4]); break;
+        case 6: if (dr) *rd = ((alien_d6)p)(d[0], d[1], d[2], d[3], d[4], d[5]);
+                else *ri = ((alien_id6)p)(d[0], d[1], d[2], d[3], d[4], d[5]); break;
+        case 7: if (dr) *rd = ((alien_d7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+                else *ri = ((alien_id7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]); break;
+        default: if (dr) *rd = ((alien_d8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+                 else *ri = ((alien_id8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]); break;
+        }
+    }
+}
+
+/* A call by the direct plan of f (the function at index 1); -1 when an
+   argument is not of the plain kind the plan expects. */
+static int alien_direct_call(lua_State *L, const alien_function_head *f, const alien_settings *settings) {
+    int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
+    double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
+    alien_frame frame;
+    int i;
+    if (f->direct == ALIEN_DIRECT_INTEGERS) {
+        for (i = 0; i < f->count; i++)
+            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])) return -1;
+    } else {
+        for (i = 0; i < f->count; i++)
+            if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
+    }
+    alien_enter(&frame, L, settings);
+    alien_direct_invoke(f, a, d, &ri, &rd);
+    alien_errno_value = errno;                 /* read right after C returned */
+    alien_leave(&frame);
+    if (f->result == ALIEN_KIND_VOID) return 0;
+    if (f->result == ALIEN_KIND_DOUBLE) {
+        lua_pushnumber(L, (lua_Number)rd);
+        return 1;
+    }
+    alien_kind_push(L, f->result, &ri);        /* the low bytes: the platforms planned for are little-endian */
+    return 1;
+}
+
+/* The direct plan of the value at index 1 when it is a function that has one
+   for this many arguments, with direct calls on in this Lua state; else NULL. */
+static inline const alien_function_head *alien_direct_plan(lua_State *L, const alien_settings *settings) {
+    const alien_function_head *f =
+        (const alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
+    if (f == NULL || f->direct == ALIEN_DIRECT_NONE || !settings->direct || lua_gettop(L) != f->count + 1) return NULL;
+    return f;
+}

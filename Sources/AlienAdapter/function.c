@@ -1,0 +1,129 @@
+/*
+ * Functions: f(...), f:types(...), alien.callback, alien.funcptr
+ * (SPEC sections 4 and 5). A call follows the function's direct plan when
+ * it has one and the arguments are plain (direct.c); anything else goes
+ * through the core and libffi.
+ */
+
+#define ALIEN_CALLBACKS_KEY "alien.callbacks"
+
+/* A call through the core and libffi. A callback's error, kept on top of the
+   stack, is raised by alien_leave once C has returned. */
+__attribute__((noinline)) static int alien_core_function_call(lua_State *L, const alien_settings *settings) {
+    alien_value out[ALIEN_MAXRESULTS];
+    alien_frame frame;
+    int n;
+    do {
+        alien_enter(&frame, L, settings);
+        n = alien_core_call(L, out);
+        alien_leave(&frame);
+    } while (alien_status(L, n) == ALIEN_RETRY);
+    return alien_push(L, out, n);
+}
+
+/* f(...) */
+static int alien_function_call(lua_State *L) {
+    const alien_settings *settings = alien_settings_of(L);
+    const alien_function_head *f = alien_direct_plan(L, settings);
+    if (f != NULL) {
+        int n = alien_direct_call(L, f, settings);
+        if (n >= 0) return n;
+    }
+    return alien_core_function_call(L, settings);
+}
+
+/* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
+   types(): positional (ret, arg...) or a table { ret=, abi=, arg... }. */
+static void alien_normalize_types(lua_State *L, int first) {
+    if (lua_type(L, first) == LUA_TTABLE) {
+        int i, n = (int)alien_rawlen(L, first);
+        lua_settop(L, first);
+        luaL_checkstack(L, n + 2, "alien: too many types");
+        lua_getfield(L, first, "ret");
+        lua_getfield(L, first, "abi");
+        for (i = 1; i <= n; i++) lua_rawgeti(L, first, i);
+        lua_remove(L, first);
+    } else {
+        if (lua_gettop(L) < first) lua_settop(L, first);
+        lua_pushnil(L);
+        lua_insert(L, first + 1);
+    }
+}
+
+static int alien_function_types(lua_State *L) {
+    void *function = alien_checkobject(L, 1, ALIEN_OBJECT_FUNCTION);
+    alien_normalize_types(L, 2);
+    if (alien_core_function_types(L, function) < 0) return alien_raise(L);
+    return 0;
+}
+
+static int alien_function_tostring(lua_State *L) {
+    const char *name, *library;
+    alien_core_function_names(alien_checkobject(L, 1, ALIEN_OBJECT_FUNCTION), &name, &library);
+    lua_pushfstring(L, "alien function %s, library %s",
+                    name ? name : "anonymous", library ? library : "anonymous");
+    return 1;
+}
+
+static int alien_function_gc(lua_State *L) {
+    void *function = alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_object_head));
+    if (function != NULL && alien_core_function_gc(function)) {  /* a callback: drop its Lua function */
+        lua_pushlightuserdata(L, function);
+        lua_pushnil(L);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+/* alien.callback(f, ret, arg...) or alien.callback(f, { ret=, abi=, arg... }) */
+static int alien_callback(lua_State *L) {
+    void *callback;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    alien_normalize_types(L, 2);            /* [f, ret, abi, arg...] */
+    callback = alien_newfunction(L);
+    lua_insert(L, 1);                       /* [cb, f, ret, abi, arg...] */
+    lua_pushlightuserdata(L, callback);     /* registry[callback] = f until cb is collected */
+    lua_pushvalue(L, 2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    if (alien_core_callback_init(L, callback) < 0) return alien_raise(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);  /* code pointer -> callback, weak */
+    lua_pushlightuserdata(L, alien_core_function_address(callback));
+    lua_pushvalue(L, 1);
+    lua_rawset(L, -3);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* alien.funcptr(ptr) */
+static int alien_funcptr(lua_State *L) {
+    void *function;
+    lua_settop(L, 1);
+    function = alien_newfunction(L);
+    if (alien_core_function_from_pointer(L, function) < 0) return alien_raise(L);
+    return 1;
+}
+
+/* The function for an address read from memory: the callback object itself
+   when the address is a live callback's, else a new anonymous function. */
+static void alien_pushfunction(lua_State *L, void *address) {
+    if (address == NULL) { lua_pushnil(L); return; }
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);
+    lua_pushlightuserdata(L, address);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (!lua_isnil(L, -1)) return;
+    lua_pop(L, 1);
+    alien_core_function_init_address(alien_newfunction(L), address);
+}
+
+static const luaL_Reg alien_function_metamethods[] = {
+    {"__call", alien_function_call},
+    {"__tostring", alien_function_tostring},
+    {"__gc", alien_function_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_function_methods[] = {
+    {"types", alien_function_types},
+    {NULL, NULL}
+};

@@ -1,0 +1,160 @@
+/*
+ * The module: alien's functions, the metatables of its objects, and
+ * luaopen_alien / luaopen_alien_struct. Every function is a closure over
+ * this Lua state's settings (upvalue 1, state.c).
+ */
+
+#define ALIEN_VERSION "0.8.0"
+
+ALIEN_ENTRY(alien_sizeof, alien_core_sizeof)
+ALIEN_ENTRY(alien_align, alien_core_align)
+ALIEN_ENTRY(alien_errno, alien_core_errno)
+
+/* alien.directcalls([on]): whether simple signatures are called directly
+   rather than through libffi (on by default), in this Lua state; returns
+   the previous setting. For comparing the two paths in tests and benchmarks. */
+static int alien_directcalls(lua_State *L) {
+    alien_settings *settings = (alien_settings *)lua_touserdata(L, lua_upvalueindex(1));
+    int previous = settings->direct;
+    if (!lua_isnoneornil(L, 1)) settings->direct = lua_toboolean(L, 1);
+    lua_pushboolean(L, previous);
+    return 1;
+}
+
+static int alien_table(lua_State *L) {
+    lua_createtable(L, (int)luaL_optinteger(L, 1, 0), (int)luaL_optinteger(L, 2, 0));
+    return 1;
+}
+
+static const luaL_Reg alien_module_functions[] = {
+    {"load", alien_load},
+    {"buffer", alien_buffer},
+    {"array", alien_array},
+    {"memmove", alien_memmove},
+    {"memset", alien_memset},
+    {"isnull", alien_isnull},
+    {"tostring", alien_pointer_tostring},
+    {"tag", alien_tag},
+    {"wrap", alien_wrap},
+    {"unwrap", alien_unwrap},
+    {"rewrap", alien_rewrap},
+    {"funcptr", alien_funcptr},
+    {"callback", alien_callback},
+    {"defstruct", alien_defstruct},
+    {"byval", alien_byval},
+    {"sizeof", alien_sizeof},
+    {"align", alien_align},
+    {"errno", alien_errno},
+    {"table", alien_table},
+    {"directcalls", alien_directcalls},
+    {NULL, NULL}
+};
+
+static const luaL_Reg alien_no_functions[] = {
+    {NULL, NULL}
+};
+
+/* Registers functions into the table on top, each a closure over the settings. */
+static void alien_register(lua_State *L, const luaL_Reg *functions) {
+    alien_pushsettings(L);
+    alien_setfuncs(L, functions, 1);
+}
+
+/* A metatable whose __index is the methods table, or, when `index` is given,
+   that function with the settings and the methods table as its upvalues. */
+static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *metamethods,
+                               const luaL_Reg *methods, lua_CFunction index) {
+    luaL_newmetatable(L, name);
+    alien_register(L, metamethods);
+    if (methods != NULL) {
+        lua_newtable(L);
+        alien_register(L, methods);
+        if (index != NULL) {
+            alien_pushsettings(L);
+            lua_insert(L, -2);
+            lua_pushcclosure(L, index, 2);
+        }
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pop(L, 1);
+}
+
+/* Pushes the registry's weak-valued table `key`, creating it on first use. */
+static void alien_weaktable(lua_State *L, const char *key) {
+    lua_getfield(L, LUA_REGISTRYINDEX, key);
+    if (lua_istable(L, -1)) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
+int luaopen_alien_struct(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_STRUCT_KEY);
+    if (lua_istable(L, -1)) return 1;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    alien_register(L, alien_struct_functions);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_STRUCT_KEY);
+    return 1;
+}
+
+int luaopen_alien(lua_State *L) {
+    const char *const *type;
+    const luaL_Reg *reg;
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_LIBRARY], alien_library_metamethods, NULL, NULL);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_FUNCTION], alien_function_metamethods,
+                       alien_function_methods, NULL);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_BUFFER], alien_buffer_metamethods,
+                       alien_buffer_methods, alien_buffer_index);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_ARRAY], alien_array_metamethods,
+                       alien_array_methods, alien_array_index);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_INSTANCE], alien_instance_metamethods, NULL, NULL);
+    alien_newmetatable(L, ALIEN_STRUCT_MT, alien_no_functions, alien_struct_methods, NULL);
+
+    lua_newtable(L);                        /* the module */
+    alien_register(L, alien_module_functions);
+    lua_pushliteral(L, ALIEN_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushliteral(L, ALIEN_PLATFORM);
+    lua_setfield(L, -2, "platform");
+    for (type = alien_unpack_types; *type != NULL; type++) {
+        lua_pushfstring(L, "to%s", *type);
+        alien_pushsettings(L);
+        lua_pushinteger(L, alien_core_type_code(*type));
+        lua_pushcclosure(L, alien_unpack, 2);
+        lua_settable(L, -3);
+    }
+
+    alien_weaktable(L, ALIEN_CALLBACKS_KEY);
+    lua_pop(L, 1);
+    alien_weaktable(L, ALIEN_LOADED_KEY);   /* alien.loaded */
+    lua_setfield(L, -2, "loaded");
+
+    lua_pushcfunction(L, alien_open_default);
+    lua_call(L, 0, 1);
+    lua_setfield(L, -2, "default");
+
+    luaopen_alien_struct(L);                /* alien.struct, and its functions as alien.pack ... */
+    for (reg = alien_struct_functions; reg->name != NULL; reg++) {
+        lua_getfield(L, -1, reg->name);
+        lua_setfield(L, -3, reg->name);
+    }
+    lua_setfield(L, -2, "struct");
+
+    lua_createtable(L, 0, 1);               /* alien.NAME loads library NAME */
+    lua_pushcfunction(L, alien_module_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+
+#if LUA_VERSION_NUM == 501
+    lua_pushvalue(L, -1);                   /* 5.1 and LuaJIT: the global, as module() did */
+    lua_setglobal(L, "alien");
+#endif
+    return 1;
+}
