@@ -1,14 +1,25 @@
 -- The Lua suite's runner: lua run.lua test_a.lua test_b.lua ...
 -- Each file calls test(name, fn); a test passes when fn returns without error.
+-- A test that does not apply to the running Lua calls skip(reason) first thing:
+--   test("64-bit integers are exact", function()
+--     if not LUA_INTEGERS then skip("numbers are doubles before 5.3") end
+--     ...
+-- and is counted as skipped (printed as "SKIP file: name (reason)"), not passed.
 -- Environment: ALIEN_TESTLIB is the path of our C test library.
--- The last line printed is "N passed, N failed".
+-- The last line printed is "N passed, N failed, N skipped".
 
-local passed, failed = 0, 0
+local passed, failed, skipped = 0, 0, 0
 local current_file
 local tests = {}
 
 function test(name, fn)
   tests[#tests + 1] = { file = current_file, name = name, fn = fn }
+end
+
+-- The error value skip() raises; the runner tells it from a failure by its metatable.
+local Skip = {}
+function skip(reason)
+  error(setmetatable({ reason = reason }, Skip), 0)
 end
 
 -- Asserts that fn(...) raises a Lua error whose message contains every pattern (plain text).
@@ -95,15 +106,23 @@ for i = 1, #arg do
   end
 end
 
+local function traceback(err)
+  if getmetatable(err) == Skip then return err end
+  return debug.traceback(err, 2)
+end
+
 for _, t in ipairs(tests) do
-  local ok, err = xpcall(t.fn, debug.traceback)
+  local ok, err = xpcall(t.fn, traceback)
   if ok then
     passed = passed + 1
+  elseif getmetatable(err) == Skip then
+    skipped = skipped + 1
+    print(("SKIP %s: %s (%s)"):format(t.file, t.name, tostring(err.reason)))
   else
     failed = failed + 1
     print(("FAIL %s: %s\n  %s"):format(t.file, t.name, tostring(err):gsub("\n", "\n  ")))
   end
 end
 
-print(("%d passed, %d failed"):format(passed, failed))
+print(("%d passed, %d failed, %d skipped"):format(passed, failed, skipped))
 os.exit(failed == 0 and 0 or 1)

@@ -1,4 +1,4 @@
--- SPEC section 6: buffers, memmove, memset
+-- SPEC section 6: buffers
 local alien = require "alien"
 local lib = alien.load(TESTLIB)
 
@@ -70,7 +70,7 @@ test("get and set every type at byte offsets", function()
 end)
 
 test("get and set of 64-bit values are exact on 5.3 and 5.4", function()
-  if not LUA_INTEGERS then return end
+  if not LUA_INTEGERS then skip("no integer subtype: numbers are doubles before 5.3") end
   local b = alien.buffer(16)
   b:set(1, math.mininteger, "longlong")
   eq(b:get(1, "longlong"), math.mininteger)
@@ -177,71 +177,9 @@ test("misuse of buffers is a Lua error", function()
   eq(b.nosuchmethod, nil)
 end)
 
-test("memmove and memset", function()
-  local b = alien.buffer(16)
-  alien.memset(b, 65, 4)
-  eq(b:tostring(), "AAAA")
-  alien.memmove(b, "hello")
-  eq(b:tostring(), "hello")
-  alien.memmove(b:topointer(3), "XY", 2)
-  eq(b:tostring(), "heXYo")
-  local c = alien.buffer(16)
-  alien.memmove(c, b, 6)
-  eq(c:tostring(), "heXYo")
-  alien.memmove(b:topointer(2), b, 5)     -- overlapping
-  eq(b:tostring(6), "hheXYo")
-  alien.memset(b, 0, 16)
-  eq(b:tostring(), "")
-end)
-
-test("misuse of memmove and memset is a Lua error", function()
-  local b = alien.buffer(4)
-  raises(function() alien.memmove(nil, "abc") end, "bad argument #1 to 'memmove'")
-  raises(function() alien.memmove(b, nil, 2) end, "bad argument #2 to 'memmove'")
-  raises(function() alien.memmove(b, "too long for it") end, "out of bounds")
-  raises(function() alien.memmove(b, b:topointer()) end, "bad argument #3 to 'memmove'")
-  raises(function() alien.memmove(b, "ab", -1) end, "bad argument #3 to 'memmove'")
-  raises(function() alien.memmove(b, "ab", 3) end, "from a string of 2")
-  raises(function() alien.memset(nil, 0, 4) end, "bad argument #1 to 'memset'")
-  raises(function() alien.memset(b, 0, 5) end, "out of bounds")
-  raises(function() alien.memset(b, 0) end, "bad argument #3 to 'memset'")
-  raises(function() alien.memset(b, "x", 1) end, "bad argument #2 to 'memset'")
-end)
-
 test("100,000 buffers are collected with memory staying flat", function()
   memory_stays_flat(function(i)
     local b = alien.buffer(64)
     if i % 2 == 0 then b:realloc(256) end
   end)
-end)
-
-test("direct get and set agree with the core over every type and offset", function()
-  local types = { "byte", "char", "short", "ushort", "int", "uint", "long", "ulong", "longlong",
-                  "ulonglong", "ptrdiff_t", "size_t", "float", "double", "pointer" }
-  local values = { 0, 1, -1, 127, 128, 255, 256, -129, 32767, -32768, 65535, 65536, 2147483647,
-                   -2147483648, 4294967295, 2^40 + 3, -2^40, 2.75, -2.75 }
-  local seen = {}
-  local target = alien.buffer(8)
-  for _, direct in ipairs { true, false } do
-    alien.directcalls(direct)
-    local b = alien.buffer(24)
-    local out = {}
-    for _, t in ipairs(types) do
-      for offset = 1, 24 - alien.sizeof(t) + 1, 3 do
-        for _, v in ipairs(values) do
-          if t == "pointer" then v = (v == 0) and nil or target:topointer(1 + (math.floor(math.abs(v)) % 8)) end
-          b:set(offset, v, t)
-          local got = b:get(offset, t)
-          if t == "pointer" then got = got and target:tooffset(got) end
-          out[#out + 1] = tostring(got) .. (t == "pointer" and "" or "|" .. b:tostring(24))
-        end
-      end
-      out[#out + 1] = select(2, pcall(b.get, b, 24, t))
-      out[#out + 1] = select(2, pcall(b.set, b, 0, 1, t))
-    end
-    seen[direct] = out
-  end
-  alien.directcalls(true)
-  eq(#seen[true], #seen[false])
-  for i = 1, #seen[true] do eq(seen[true][i], seen[false][i], "step " .. i) end
 end)

@@ -1,0 +1,84 @@
+-- SPEC section 4: functions, called through the direct (typed pointer) fast path,
+-- which must give what libffi gives
+local alien = require "alien"
+local lib = alien.load(TESTLIB)
+
+test("direct calls agree with libffi over many values", function()
+  assert(alien.directcalls() == true, "direct calls are on by default")
+  local seed = 7
+  local function random(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  local limits = { 0, 1, -1, 127, -128, 255, 256, 32767, -32768, 65535, 65536, 2147483647, -2147483648,
+                   4294967295, 4294967296, 2^40, -2^40, 2^53, -2^53 }
+  local function values(k)
+    local out = {}
+    for i = 1, k do
+      out[i] = (i <= #limits) and limits[i] or (random(2^31) - 2^30) * (random(3) == 0 and 65536 or 1)
+    end
+    return out
+  end
+  local cases = {
+    { "tl_byte", "byte", "byte" }, { "tl_char", "char", "char" }, { "tl_short", "short", "short" },
+    { "tl_ushort", "ushort", "ushort" }, { "tl_int", "int", "int" }, { "tl_uint", "uint", "uint" },
+    { "tl_long", "long", "long" }, { "tl_ulong", "ulong", "ulong" }, { "tl_longlong", "longlong", "longlong" },
+    { "tl_size_t", "size_t", "size_t" }, { "tl_byte_arg", "int", "byte" }, { "tl_char_arg", "int", "char" },
+    { "tl_short_arg", "int", "short" }, { "tl_uint_arg", "longlong", "uint" }, { "tl_halve", "double", "long" },
+    { "tl_byte_of", "byte", "int" }, { "tl_ushort_of", "ushort", "int" },
+  }
+  local unpack = unpack or table.unpack
+  for _, c in ipairs(cases) do
+    local f = lib[c[1]]
+    f:types(c[2], c[3])
+    for _, v in ipairs(values(200)) do
+      alien.directcalls(true); local direct = f(v)
+      alien.directcalls(false); local ffi = f(v)
+      alien.directcalls(true)
+      eq(direct, ffi, c[1] .. "(" .. tostring(v) .. ")")
+    end
+  end
+  local sum6 = lib.tl_sum6
+  sum6:types("long", "long", "long", "long", "long", "long", "long")
+  local mix6 = lib.tl_mix6
+  mix6:types("longlong", "byte", "char", "short", "ushort", "int", "uint")
+  local dsum8 = lib.tl_dsum8
+  dsum8:types("double", "double", "double", "double", "double", "double", "double", "double", "double")
+  local trunc = lib.tl_trunc
+  trunc:types("int", "double")
+  for round = 1, 300 do
+    local v = values(6)
+    for i = 1, 6 do v[i] = limits[random(#limits) + 1] + random(1000) end
+    local d = {}
+    for i = 1, 8 do d[i] = (random(2000000) - 1000000) / 64 end
+    for _, call in ipairs {
+      function() return sum6(unpack(v)) end,
+      function() return mix6(unpack(v)) end,
+      function() return dsum8(unpack(d)) end,
+      function() return trunc(d[1]) end,
+    } do
+      alien.directcalls(true); local direct = call()
+      alien.directcalls(false); local ffi = call()
+      alien.directcalls(true)
+      eq(direct, ffi, "round " .. round)
+    end
+  end
+  eq(sum6(1, 1, 1, 1, 1, 1), 21)
+  eq(dsum8(1, 1, 1, 1, 1, 1, 1, 1), 36)
+end)
+
+test("direct calls hand odd arguments to the full path", function()
+  local f = lib.tl_int
+  f:types("int", "int")
+  eq(f(3.9), 3, "fractions truncate")
+  eq(f("12"), 12, "numeric strings")
+  raises(function() f({}) end, "bad argument #1 to 'tl_int'")
+  raises(function() f(1, 2) end, "too many arguments")
+  local p = lib.tl_pointer
+  p:types("pointer", "pointer")
+  local b = alien.buffer(4)
+  eq(p(b), b:topointer(), "a buffer for a pointer")
+  eq(p(nil), nil)
+  eq(p(b:topointer()), b:topointer())
+  local d = lib.tl_addd
+  d:types("double", "double", "double")
+  eq(d("1.5", 1), 2.5)
+  raises(function() d(1, {}) end, "bad argument #2 to 'tl_addd'")
+end)

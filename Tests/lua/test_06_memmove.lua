@@ -1,0 +1,33 @@
+-- SPEC section 6: alien.memmove and alien.memset
+local alien = require "alien"
+
+test("memmove and memset", function()
+  local b = alien.buffer(16)
+  alien.memset(b, 65, 4)
+  eq(b:tostring(), "AAAA")
+  alien.memmove(b, "hello")
+  eq(b:tostring(), "hello")
+  alien.memmove(b:topointer(3), "XY", 2)
+  eq(b:tostring(), "heXYo")
+  local c = alien.buffer(16)
+  alien.memmove(c, b, 6)
+  eq(c:tostring(), "heXYo")
+  alien.memmove(b:topointer(2), b, 5)     -- overlapping
+  eq(b:tostring(6), "hheXYo")
+  alien.memset(b, 0, 16)
+  eq(b:tostring(), "")
+end)
+
+test("misuse of memmove and memset is a Lua error", function()
+  local b = alien.buffer(4)
+  raises(function() alien.memmove(nil, "abc") end, "bad argument #1 to 'memmove'")
+  raises(function() alien.memmove(b, nil, 2) end, "bad argument #2 to 'memmove'")
+  raises(function() alien.memmove(b, "too long for it") end, "out of bounds")
+  raises(function() alien.memmove(b, b:topointer()) end, "bad argument #3 to 'memmove'")
+  raises(function() alien.memmove(b, "ab", -1) end, "bad argument #3 to 'memmove'")
+  raises(function() alien.memmove(b, "ab", 3) end, "from a string of 2")
+  raises(function() alien.memset(nil, 0, 4) end, "bad argument #1 to 'memset'")
+  raises(function() alien.memset(b, 0, 5) end, "out of bounds")
+  raises(function() alien.memset(b, 0) end, "bad argument #3 to 'memset'")
+  raises(function() alien.memset(b, "x", 1) end, "bad argument #2 to 'memset'")
+end)
