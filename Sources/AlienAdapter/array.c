@@ -51,12 +51,12 @@ static int alien_array_newindex(lua_State *L) {
     return 0;
 }
 
-/* arr[i], arr.type/length/size/buffer, and methods (upvalue 2). */
+/* arr[i], arr.type/length/size/buffer, and methods (upvalue 1). */
 static int alien_array_index(lua_State *L) {
     if (lua_type(L, 2) == LUA_TNUMBER) return alien_array_get(L);
     lua_settop(L, 2);
     lua_pushvalue(L, 2);
-    lua_rawget(L, lua_upvalueindex(2));
+    lua_rawget(L, lua_upvalueindex(1));
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "buffer") == 0) {

@@ -52,10 +52,18 @@ alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
 
 /* The alien object of `kind` at idx, at least `size` bytes, or NULL. */
 static inline void *alien_toobject(lua_State *L, int idx, int kind, size_t size) {
-    alien_object_head *head;
-    if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < size) return NULL;
-    head = (alien_object_head *)lua_touserdata(L, idx);
+    /* lua_touserdata is NULL for all but userdata, and a light userdata's length is 0. */
+    alien_object_head *head = (alien_object_head *)lua_touserdata(L, idx);
+    if (head == NULL || (size_t)alien_rawlen(L, idx) < size) return NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    {   /* magic, kind and the zero reserved bytes in one 8-byte comparison */
+        uint64_t word;
+        memcpy(&word, head, sizeof word);
+        return word == ((uint64_t)(uint8_t)kind << 32 | ALIEN_OBJECT_MAGIC) ? head : NULL;
+    }
+#else
     return head->magic == ALIEN_OBJECT_MAGIC && head->kind == kind ? head : NULL;
+#endif
 }
 
 /* Metatable names by object kind (the object table in alien_bridge.h). */

@@ -11,6 +11,7 @@ static void alien_newbuffer(lua_State *L, size_t block_size, int source) {
     memset(block, 0, block_size);
     alien_setmetatable(L, ALIEN_OBJECT_BUFFER);
     alien_core_buffer_init(L, block, block_size, source);
+    ((alien_buffer_head *)block)->settings = alien_state_settings(L);
 }
 
 /* alien.buffer([size | string | lightuserdata]) */
@@ -41,9 +42,8 @@ static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kin
     const alien_buffer_head *b;
     int64_t offset;
     size_t size;
-    if (!alien_settings_of(L)->direct) return NULL;
     b = (const alien_buffer_head *)alien_toobject(L, 1, ALIEN_OBJECT_BUFFER, sizeof(alien_buffer_head));
-    if (b == NULL || !b->checked) return NULL;
+    if (b == NULL || !b->checked || !((const alien_settings *)b->settings)->direct) return NULL;
     if (lua_type(L, type_index) == LUA_TSTRING) {
         size_t length;
         const char *name = lua_tolstring(L, type_index, &length);
@@ -76,11 +76,11 @@ static int alien_buffer_set(lua_State *L) {
     return alien_buffer_core_set(L);
 }
 
-/* buf[i] reads byte i; buf.name finds a method (upvalue 2: the methods). */
+/* buf[i] reads byte i; buf.name finds a method (upvalue 1: the methods). */
 static int alien_buffer_index(lua_State *L) {
     if (lua_type(L, 2) == LUA_TNUMBER) return alien_buffer_byte(L);
     lua_settop(L, 2);
-    lua_rawget(L, lua_upvalueindex(2));
+    lua_rawget(L, lua_upvalueindex(1));
     return 1;
 }
 

@@ -22,9 +22,9 @@ static int alien_traceback(lua_State *L) {
     return 1;
 }
 
-/* Whether the callback's arguments and result follow its direct plan here. */
-static inline int alien_callback_is_direct(const alien_function_head *f, const alien_frame *frame) {
-    return f->direct != ALIEN_DIRECT_NONE && frame->settings->direct;
+/* Whether the callback's arguments and result follow its direct plan. */
+static inline int alien_callback_is_direct(const alien_function_head *f) {
+    return f->direct != ALIEN_DIRECT_NONE && ((const alien_settings *)f->settings)->direct;
 }
 
 /* The Lua function's result (top of the stack) written for C as a direct
@@ -54,7 +54,7 @@ static int alien_callback_core_result(lua_State *L, alien_invocation *invocation
 static int alien_callback_body(lua_State *L) {
     alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 1);
     const alien_function_head *f = (const alien_function_head *)invocation->callback;
-    int direct = alien_callback_is_direct(f, alien_top_frame);
+    int direct = alien_callback_is_direct(f);
     int count, i;
     if (direct) {
         count = f->count;
@@ -123,7 +123,7 @@ void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
         lua_settop(L, top);
         return;
     }
-    if (alien_callback_is_direct(f, frame)) {
+    if (alien_callback_is_direct(f)) {
         /* A direct plan: nothing below can raise outside the pcall (no
            allocation, no metamethods), so the Lua function is called at once. */
         int i;

@@ -80,7 +80,7 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
 
 /* A call by the direct plan of f (the function at index 1); -1 when an
    argument is not of the plain kind the plan expects. */
-static int alien_direct_call(lua_State *L, const alien_function_head *f, const alien_settings *settings) {
+static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
     double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
     alien_frame frame;
@@ -92,24 +92,27 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f, const a
         for (i = 0; i < f->count; i++)
             if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
     }
-    alien_enter(&frame, L, settings);
+    alien_enter(&frame, L);
     alien_direct_invoke(f, a, d, &ri, &rd);
     alien_errno_value = errno;                 /* read right after C returned */
     alien_leave(&frame);
-    if (f->result == ALIEN_KIND_VOID) return 0;
-    if (f->result == ALIEN_KIND_DOUBLE) {
-        lua_pushnumber(L, (lua_Number)rd);
+    /* One switch, generated from the kind table, narrows and pushes the result. */
+    switch (f->result) {
+    case ALIEN_KIND_VOID: return 0;
+    case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
+#if LUA_VERSION_NUM < 503
+    case ALIEN_KIND_U64: alien_pushuint64(L, (uint64_t)ri); return 1;
+#define ALIEN_DIRECT_RESULT(name, ctype) \
+    case ALIEN_KIND_##name: if (ALIEN_KIND_##name != ALIEN_KIND_U64) alien_pushint64(L, (int64_t)(ctype)ri); return 1;
+#else
+#define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: alien_pushint64(L, (int64_t)(ctype)ri); return 1;
+#endif
+    ALIEN_INTEGER_KINDS(ALIEN_DIRECT_RESULT)
+#undef ALIEN_DIRECT_RESULT
+    default:                                   /* an address: POINTER or STRING */
+        if (ri == 0) lua_pushnil(L);
+        else if (f->result == ALIEN_KIND_STRING) lua_pushstring(L, (const char *)(intptr_t)ri);
+        else lua_pushlightuserdata(L, (void *)(intptr_t)ri);
         return 1;
     }
-    alien_kind_push(L, f->result, &ri);        /* the low bytes: the platforms planned for are little-endian */
-    return 1;
-}
-
-/* The direct plan of the value at index 1 when it is a function that has one
-   for this many arguments, with direct calls on in this Lua state; else NULL. */
-static inline const alien_function_head *alien_direct_plan(lua_State *L, const alien_settings *settings) {
-    const alien_function_head *f =
-        (const alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
-    if (f == NULL || f->direct == ALIEN_DIRECT_NONE || !settings->direct || lua_gettop(L) != f->count + 1) return NULL;
-    return f;
 }

@@ -9,12 +9,12 @@
 
 /* A call through the core and libffi. A callback's error, kept on top of the
    stack, is raised by alien_leave once C has returned. */
-__attribute__((noinline)) static int alien_core_function_call(lua_State *L, const alien_settings *settings) {
+__attribute__((noinline)) static int alien_core_function_call(lua_State *L) {
     alien_value out[ALIEN_MAXRESULTS];
     alien_frame frame;
     int n;
     do {
-        alien_enter(&frame, L, settings);
+        alien_enter(&frame, L);
         n = alien_core_call(L, out);
         alien_leave(&frame);
     } while (alien_status(L, n) == ALIEN_RETRY);
@@ -23,13 +23,15 @@ __attribute__((noinline)) static int alien_core_function_call(lua_State *L, cons
 
 /* f(...) */
 static int alien_function_call(lua_State *L) {
-    const alien_settings *settings = alien_settings_of(L);
-    const alien_function_head *f = alien_direct_plan(L, settings);
-    if (f != NULL) {
-        int n = alien_direct_call(L, f, settings);
+    const alien_function_head *f =
+        (const alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
+    /* A function with a plan has had types(), so it was settled (it has settings). */
+    if (f != NULL && f->direct != ALIEN_DIRECT_NONE && lua_gettop(L) == f->count + 1
+        && ((const alien_settings *)f->settings)->direct) {
+        int n = alien_direct_call(L, f);
         if (n >= 0) return n;
     }
-    return alien_core_function_call(L, settings);
+    return alien_core_function_call(L);
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
@@ -86,6 +88,7 @@ static int alien_callback(lua_State *L) {
     lua_pushvalue(L, 2);
     lua_rawset(L, LUA_REGISTRYINDEX);
     if (alien_core_callback_init(L, callback) < 0) return alien_raise(L);
+    alien_settle(L, callback);
     lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);  /* code pointer -> callback, weak */
     lua_pushlightuserdata(L, alien_core_function_address(callback));
     lua_pushvalue(L, 1);
@@ -100,12 +103,14 @@ static int alien_funcptr(lua_State *L) {
     lua_settop(L, 1);
     function = alien_newfunction(L);
     if (alien_core_function_from_pointer(L, function) < 0) return alien_raise(L);
+    alien_settle(L, function);
     return 1;
 }
 
 /* The function for an address read from memory: the callback object itself
    when the address is a live callback's, else a new anonymous function. */
 static void alien_pushfunction(lua_State *L, void *address) {
+    void *function;
     if (address == NULL) { lua_pushnil(L); return; }
     lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);
     lua_pushlightuserdata(L, address);
@@ -113,7 +118,9 @@ static void alien_pushfunction(lua_State *L, void *address) {
     lua_remove(L, -2);
     if (!lua_isnil(L, -1)) return;
     lua_pop(L, 1);
-    alien_core_function_init_address(alien_newfunction(L), address);
+    function = alien_newfunction(L);
+    alien_core_function_init_address(function, address);
+    alien_settle(L, function);
 }
 
 static const luaL_Reg alien_function_metamethods[] = {

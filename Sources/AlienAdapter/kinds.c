@@ -10,7 +10,7 @@
 static void alien_pushfunction(lua_State *L, void *address);
 
 /* Pushes the value of `kind` stored in C memory at p (any alignment). */
-static inline void alien_kind_push(lua_State *L, int kind, const void *p) {
+static inline __attribute__((always_inline)) void alien_kind_push(lua_State *L, int kind, const void *p) {
     void *address;
 #if LUA_VERSION_NUM < 503
     /* Numbers only: U64 is the one integer kind whose bits are not a signed value. */
@@ -66,18 +66,19 @@ static inline int alien_kind_todouble(lua_State *L, int idx, double *out) {
 /* Stores the value at idx in C memory at p as `kind` (integers, pointers
    and doubles); 0 when the value is not of the plain kind. */
 static inline int alien_kind_to(lua_State *L, int idx, int kind, void *p) {
-    if (kind == ALIEN_KIND_DOUBLE) {
-        double d;
+    int64_t v;
+    double d;
+    if (kind <= ALIEN_KIND_U64) {              /* the store keeps the low bits: no need to narrow first */
+        if (!alien_tointeger64(L, idx, &v)) return 0;
+        alien_kind_store(kind, p, v);
+    } else if (kind == ALIEN_KIND_DOUBLE) {
         if (!alien_kind_todouble(L, idx, &d)) return 0;
         memcpy(p, &d, sizeof d);
-        return 1;
     } else {
-        int64_t v;
-        if (kind > ALIEN_KIND_POINTER || !alien_kind_tointeger(L, idx, kind, &v)) return 0;
-        if (kind == ALIEN_KIND_POINTER) memcpy(p, &v, sizeof(void *));
-        else alien_kind_store(kind, p, v);
-        return 1;
+        if (kind != ALIEN_KIND_POINTER || !alien_kind_tointeger(L, idx, kind, &v)) return 0;
+        memcpy(p, &v, sizeof(void *));
     }
+    return 1;
 }
 
 /* Pushes the values the core handed back. */

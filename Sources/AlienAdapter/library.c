@@ -34,6 +34,12 @@ static void *alien_newfunction(lua_State *L) {
     return alien_newobject(L, alien_core_function_size(), ALIEN_OBJECT_FUNCTION);
 }
 
+/* Once the core has made a function object: it belongs to this Lua state. */
+static void *alien_settle(lua_State *L, void *function) {
+    ((alien_function_head *)function)->settings = alien_state_settings(L);
+    return function;
+}
+
 /* lib.name: the function object for a symbol, the same one each time. */
 static int alien_library_index(lua_State *L) {
     void *library = alien_checkobject(L, 1, ALIEN_OBJECT_LIBRARY);
@@ -47,6 +53,7 @@ static int alien_library_index(lua_State *L) {
     lua_pop(L, 1);
     function = alien_newfunction(L);        /* 4 */
     if (alien_core_library_symbol(L, library, function) < 0) return alien_raise(L);
+    alien_settle(L, function);
     lua_createtable(L, 1, 0);               /* the function keeps its library loaded */
     lua_pushvalue(L, 1);
     lua_rawseti(L, -2, 1);

@@ -8,9 +8,9 @@ ALIEN_ENTRY(alien_memset, alien_core_memset)
 ALIEN_ENTRY(alien_isnull, alien_core_isnull)
 ALIEN_ENTRY(alien_pointer_tostring, alien_core_pointer_tostring)
 
-/* alien.to<type>(ptr [, n]); upvalue 2 is the type's code. */
+/* alien.to<type>(ptr [, n]); upvalue 1 is the type's code. */
 static int alien_unpack(lua_State *L) {
-    int type = (int)lua_tointeger(L, lua_upvalueindex(2));
+    int type = (int)lua_tointeger(L, lua_upvalueindex(1));
     size_t count, i;
     void *pointer;
     if (alien_core_unpack_count(L, type, &count, &pointer) < 0) return alien_raise(L);

@@ -1,7 +1,6 @@
 /*
  * The module: alien's functions, the metatables of its objects, and
- * luaopen_alien / luaopen_alien_struct. Every function is a closure over
- * this Lua state's settings (upvalue 1, state.c).
+ * luaopen_alien / luaopen_alien_struct.
  */
 
 #define ALIEN_VERSION "0.8.0"
@@ -14,7 +13,7 @@ ALIEN_ENTRY(alien_errno, alien_core_errno)
    rather than through libffi (on by default), in this Lua state; returns
    the previous setting. For comparing the two paths in tests and benchmarks. */
 static int alien_directcalls(lua_State *L) {
-    alien_settings *settings = (alien_settings *)lua_touserdata(L, lua_upvalueindex(1));
+    alien_settings *settings = alien_state_settings(L);
     int previous = settings->direct;
     if (!lua_isnoneornil(L, 1)) settings->direct = lua_toboolean(L, 1);
     lua_pushboolean(L, previous);
@@ -54,14 +53,13 @@ static const luaL_Reg alien_no_functions[] = {
     {NULL, NULL}
 };
 
-/* Registers functions into the table on top, each a closure over the settings. */
+/* Registers functions into the table on top. */
 static void alien_register(lua_State *L, const luaL_Reg *functions) {
-    alien_pushsettings(L);
-    alien_setfuncs(L, functions, 1);
+    alien_setfuncs(L, functions, 0);
 }
 
 /* A metatable whose __index is the methods table, or, when `index` is given,
-   that function with the settings and the methods table as its upvalues. */
+   that function with the methods table as its upvalue. */
 static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *metamethods,
                                const luaL_Reg *methods, lua_CFunction index) {
     luaL_newmetatable(L, name);
@@ -69,11 +67,7 @@ static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *m
     if (methods != NULL) {
         lua_newtable(L);
         alien_register(L, methods);
-        if (index != NULL) {
-            alien_pushsettings(L);
-            lua_insert(L, -2);
-            lua_pushcclosure(L, index, 2);
-        }
+        if (index != NULL) lua_pushcclosure(L, index, 1);
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
@@ -125,9 +119,8 @@ int luaopen_alien(lua_State *L) {
     lua_setfield(L, -2, "platform");
     for (type = alien_unpack_types; *type != NULL; type++) {
         lua_pushfstring(L, "to%s", *type);
-        alien_pushsettings(L);
         lua_pushinteger(L, alien_core_type_code(*type));
-        lua_pushcclosure(L, alien_unpack, 2);
+        lua_pushcclosure(L, alien_unpack, 1);
         lua_settable(L, -3);
     }
 

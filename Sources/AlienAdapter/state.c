@@ -5,8 +5,8 @@
  * Per OS thread (several Lua states may run on several threads at once):
  * the frames of the alien calls that are running, innermost on top; the
  * errno of the latest call; the message of the error being raised.
- * Per Lua state: the settings (alien.directcalls), kept in a userdata that
- * every entry point of the module holds as upvalue 1.
+ * Per Lua state: the settings (alien.directcalls), kept in a userdata in the
+ * registry, which functions and buffers point at from their heads.
  */
 
 /* The frame stack and errno are read on every call: initial-exec TLS is one
@@ -28,7 +28,6 @@ typedef struct alien_settings {
    remembered there and raised by that call once C has returned. */
 typedef struct alien_frame {
     lua_State *L;
-    const alien_settings *settings;
     int failed;
     struct alien_frame *previous;
 } alien_frame;
@@ -38,11 +37,6 @@ static ALIEN_FAST_TLS int alien_errno_value;
 static _Thread_local char alien_error_message[1024];
 
 #define ALIEN_SETTINGS_KEY "alien.settings"
-
-/* The settings of the running entry point's Lua state (upvalue 1). */
-static inline const alien_settings *alien_settings_of(lua_State *L) {
-    return (const alien_settings *)lua_touserdata(L, lua_upvalueindex(1));
-}
 
 /* Pushes this Lua state's settings, made on first use. */
 static void alien_pushsettings(lua_State *L) {
@@ -54,10 +48,20 @@ static void alien_pushsettings(lua_State *L) {
     lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_SETTINGS_KEY);
 }
 
+/* This Lua state's settings. Objects on the hot path (functions, buffers)
+   keep this pointer in their head, so a call needs no lookup; the userdata
+   lives in the registry as long as the state. */
+static alien_settings *alien_state_settings(lua_State *L) {
+    alien_settings *settings;
+    alien_pushsettings(L);
+    settings = (alien_settings *)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return settings;
+}
+
 /* A call starts: its frame goes on top of this thread's stack. */
-static inline void alien_enter(alien_frame *frame, lua_State *L, const alien_settings *settings) {
+static inline void alien_enter(alien_frame *frame, lua_State *L) {
     frame->L = L;
-    frame->settings = settings;
     frame->failed = 0;
     frame->previous = alien_top_frame;
     alien_top_frame = frame;

@@ -23,8 +23,11 @@ struct BufferObject: UserdataObject {
     }
 
     init(data: UnsafeMutableRawPointer?, size: Int, storage: Storage) {
-        head = alien_buffer_head(object: BufferObject.liveHead, data: data, size: size,
-                                 checked: storage == .foreign ? 0 : 1)
+        head = alien_buffer_head()  // the adapter fills in the rest (settings) after this
+        head.object = BufferObject.liveHead
+        head.data = data
+        head.size = size
+        head.checked = storage == .foreign ? 0 : 1
         self.storage = storage
     }
 

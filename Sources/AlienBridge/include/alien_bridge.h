@@ -193,6 +193,9 @@ static inline alien_object_head *alien_object_of(void *block, size_t size, int k
 
 typedef struct {
     alien_object_head object;
+    /* The adapter's settings of the Lua state the function belongs to (set
+       by the adapter once the core has made the object; the core keeps it). */
+    const void *settings;
     void *address;
     unsigned char direct;      /* ALIEN_DIRECT_* */
     unsigned char count;       /* arguments */
@@ -203,6 +206,7 @@ typedef struct {
 /* The head of every buffer, for the adapter's direct buf:get and buf:set. */
 typedef struct {
     alien_object_head object;
+    const void *settings;      /* as in alien_function_head */
     void *data;
     size_t size;
     int checked;               /* alien's own memory, whose size is known */
