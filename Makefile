@@ -40,7 +40,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -79,6 +79,10 @@ swift-test:
 lua-test: testlib
 	@bash ci/matrix.sh $(TAGS)
 
+# Several Lua states on several threads of one process (SPEC section 15).
+threads-test: testlib
+	@bash ci/threads.sh $(TAGS)
+
 test: deps
 	@bash ci/install-deps.sh luarocks
 	@$(MAKE) --no-print-directory swift-test
@@ -86,6 +90,7 @@ test: deps
 	@bash ci/check-modules.sh
 	@bash ci/luarocks.sh
 	@bash ci/matrix.sh --debug $(TAGS)
+	@bash ci/threads.sh --debug $(TAGS)
 
 # LuaRocks (rockspec/*.rockspec): `rock` builds for the Lua whose headers are in
 # LUA_INCDIR, `rock-install` copies that alien.so into LIBDIR.

@@ -15,7 +15,7 @@ struct ArrayObject: UserdataObject {
     @inline(__always)
     func element(_ index: Int64, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
         guard index >= 1, index <= Int64(length), let data = buffer.pointee.data else {
-            throw .message("alien: array index \(index) out of range 1..\(length) ('\(function)')")
+            throw .indexOutOfRange(index, length: length, function)
         }
         return data + Int(index - 1) * type.size
     }
@@ -23,7 +23,7 @@ struct ArrayObject: UserdataObject {
 
 func arrayArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<ArrayObject> {
     guard let array = ArrayObject.at(1, in: state) else {
-        throw badArgument(1, of: "\(function)", "alien array expected, got \(LuaStack(state).typeName(at: 1))")
+        throw .wrongType(1, of: .named(function), expected: "alien array", got: LuaStack(state).typeName(at: 1))
     }
     return array
 }
@@ -39,7 +39,7 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
     reportingErrors { () throws(AlienError) -> Int32 in
         let stack = LuaStack(state)
         guard stack.type(at: 1) == ALIEN_TSTRING else {
-            throw badArgument(1, of: "array", "type name expected, got \(stack.typeName(at: 1))")
+            throw .wrongType(1, of: "array", expected: "type name", got: stack.typeName(at: 1))
         }
         let type = try typeArgument(state, 1, 1, of: "array")
         let count: Int64
@@ -49,19 +49,19 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
         case ALIEN_TTABLE:
             count = Int64(alien_lua_rawlen(state, 2))
         default:
-            throw badArgument(2, of: "array", "length or table expected, got \(stack.typeName(at: 2))")
+            throw .wrongType(2, of: "array", expected: "length or table", got: stack.typeName(at: 2))
         }
         guard count >= 1, count <= Int64(Int32.max) / Int64(type.size) else {
-            throw badArgument(2, of: "array", "length must be from 1 to \(Int(Int32.max) / type.size)")
+            throw .badArgument(2, of: "array", .outOfRange("length", from: 1, to: Int(Int32.max) / type.size))
         }
         length.pointee = Int(count)
         bytes.pointee = Int(count) * type.size
         if stack.type(at: 3) > ALIEN_TNIL {
             guard let buffer = BufferObject.at(3, in: state) else {
-                throw badArgument(3, of: "array", "alien buffer expected, got \(stack.typeName(at: 3))")
+                throw .wrongType(3, of: "array", expected: "alien buffer", got: stack.typeName(at: 3))
             }
             if buffer.pointee.isChecked && buffer.pointee.size < bytes.pointee {
-                throw badArgument(3, of: "array", "buffer of \(buffer.pointee.size) bytes is too small for \(count) \(type.name)")
+                throw .badArgument(3, of: "array", .bufferTooSmall(size: buffer.pointee.size, count: count, of: type))
             }
             bytes.pointee = -1
         }
@@ -82,7 +82,7 @@ public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRaw
 public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let array = try arrayArgument(state, function: "index")
-        guard let index = LuaStack(state).integer(at: 2) else { throw .message("alien: array index must be a number") }
+        guard let index = LuaStack(state).integer(at: 2) else { throw .indexNotANumber }
         out[0] = CValue.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
                              callbackAsFunction: true)
         return 1
@@ -95,10 +95,10 @@ public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let array = try arrayArgument(state, function: "newindex")
-        guard let index = LuaStack(state).integer(at: 2) else { throw .message("alien: array index must be a number") }
+        guard let index = LuaStack(state).integer(at: 2) else { throw .indexNotANumber }
         let type = array.pointee.type
         try LuaToC.store(state, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
-                         context: .parameter(Int(index), of: "array element"))
+                         context: .argument(Int(index), of: "array element"))
         let valueType = alien_lua_type(state, 3)
         let pins = (type == .string || type == .pointer || type == .callback)
             && (valueType == ALIEN_TSTRING || valueType == ALIEN_TUSERDATA)
@@ -141,10 +141,10 @@ public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMut
         let array = try arrayArgument(state, function: "realloc")
         let size = array.pointee.type.size
         guard let count = LuaStack(state).integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
-            throw badArgument(1, of: "realloc", "length must be from 1 to \(Int(Int32.max) / size)")
+            throw .badArgument(1, of: "realloc", .outOfRange("length", from: 1, to: Int(Int32.max) / size))
         }
         guard array.pointee.buffer.pointee.isChecked else {
-            throw .message("alien: 'realloc' on an array over foreign memory")
+            throw .reallocForeign(array: true)
         }
         bytes.pointee = Int(count) * size
         return 0

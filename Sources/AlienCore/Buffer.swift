@@ -50,10 +50,10 @@ struct BufferObject: UserdataObject {
     /// of alien's own buffers.
     @inline(__always)
     func address(offset: Int64, count: Int, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
-        guard let data else { throw .message("alien: '\(function)' on a buffer with no memory") }
+        guard let data else { throw .noMemory(function) }
         if isChecked {
             guard offset >= 1, offset - 1 <= Int64(size) - Int64(count) else {
-                throw .message("alien: '\(function)' out of bounds: offset \(offset), \(count) byte(s), buffer of \(size) bytes")
+                throw .outOfBounds(function, count: Int64(count), in: .buffer(offset: offset, size: size))
             }
         }
         return data + Int(offset - 1)
@@ -69,7 +69,7 @@ extension Memory {
             return Int(BUFSIZ)
         case ALIEN_TNUMBER:
             guard let size = stack.integer(at: 1), size >= 0, size <= Int64(Int32.max) else {
-                throw badArgument(1, of: "buffer", "size must be from 0 to \(Int32.max)")
+                throw .badArgument(1, of: "buffer", .outOfRange("size", from: 0, to: Int(Int32.max)))
             }
             return Int(size)
         case ALIEN_TSTRING:
@@ -79,7 +79,7 @@ extension Memory {
         case ALIEN_TLIGHTUSERDATA:
             return 0
         default:
-            throw badArgument(1, of: "buffer", "size, string or light userdata expected, got \(stack.typeName(at: 1))")
+            throw .wrongType(1, of: "buffer", expected: "size, string or light userdata", got: stack.typeName(at: 1))
         }
     }
 }
@@ -121,7 +121,7 @@ public func alienCoreBufferBlockSize(_ bytes: Int) -> Int { BufferObject.headerS
 /// The buffer named by a method's first argument.
 func bufferArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<BufferObject> {
     guard let buffer = BufferObject.at(1, in: state) else {
-        throw badArgument(1, of: "\(function)", "alien buffer expected, got \(LuaStack(state).typeName(at: 1))")
+        throw .wrongType(1, of: .named(function), expected: "alien buffer", got: LuaStack(state).typeName(at: 1))
     }
     return buffer
 }
@@ -132,7 +132,7 @@ func optionalInteger(_ state: OpaquePointer, _ index: Int32, _ number: Int, of f
     let stack = LuaStack(state)
     if stack.type(at: index) <= ALIEN_TNIL { return value }
     guard let integer = stack.integer(at: index) else {
-        throw badArgument(number, of: "\(function)", "number expected, got \(stack.typeName(at: index))")
+        throw .wrongType(number, of: .named(function), expected: "number", got: stack.typeName(at: index))
     }
     return integer
 }
@@ -143,10 +143,10 @@ func typeArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of func
     var length = 0
     guard let bytes = alien_lua_tostring(state, index, &length) else {
         if alien_lua_type(state, index) <= ALIEN_TNIL { return .char }
-        throw badArgument(number, of: "\(function)", "type name expected, got \(LuaStack(state).typeName(at: index))")
+        throw .wrongType(number, of: .named(function), expected: "type name", got: LuaStack(state).typeName(at: index))
     }
     guard let type = AlienType(bytes: bytes, count: length), type != .void else {
-        throw unknownType(LuaStack(state).string(at: index) ?? "?", context: "'\(function)'")
+        throw .unknownType(LuaStack(state).string(at: index) ?? "?", in: .named(function))
     }
     return type
 }
@@ -157,7 +157,7 @@ func typeArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of func
 func bufferMemory(_ state: OpaquePointer, for type: AlienType, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
     let buffer = try bufferArgument(state, function: function)
     guard let offset = LuaStack(state).integer(at: 2) else {
-        throw badArgument(1, of: "\(function)", "offset expected, got \(LuaStack(state).typeName(at: 2))")
+        throw .wrongType(1, of: .named(function), expected: "offset", got: LuaStack(state).typeName(at: 2))
     }
     return try buffer.pointee.address(offset: offset, count: type.size, function: function)
 }
@@ -186,7 +186,7 @@ public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
     reportingErrors { () throws(AlienError) -> Int32 in
         let type = try typeArgument(state, 4, 3, of: "set")
         try LuaToC.store(state, index: 3, as: type, into: try bufferMemory(state, for: type, function: "set"),
-                         context: .parameter(2, of: "set"))
+                         context: .argument(2, of: "set"))
         return 0
     }
 }
@@ -205,7 +205,7 @@ public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         try LuaToC.store(state, index: 3, as: .char, into: try bufferMemory(state, for: .char, function: "newindex"),
-                         context: .parameter(2, of: "newindex"))
+                         context: .argument(2, of: "newindex"))
         return 0
     }
 }
@@ -225,7 +225,7 @@ public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePo
 public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let buffer = try bufferArgument(state, function: "strlen")
-        guard let data = buffer.pointee.data else { throw .message("alien: 'strlen' on a buffer with no memory") }
+        guard let data = buffer.pointee.data else { throw .noMemory("strlen") }
         let length = buffer.pointee.isChecked
             ? strnlen(data.assumingMemoryBound(to: CChar.self), buffer.pointee.size)
             : strlen(data.assumingMemoryBound(to: CChar.self))
@@ -249,7 +249,7 @@ public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutable
                 : strlen(start.assumingMemoryBound(to: CChar.self))
         } else {
             let requested = try optionalInteger(state, 2, 1, of: "tostring", default: 0)
-            guard requested >= 0 else { throw badArgument(1, of: "tostring", "length must not be negative") }
+            guard requested >= 0 else { throw .badArgument(1, of: "tostring", .negative("length")) }
             _ = try buffer.pointee.address(offset: offset, count: Int(clamping: requested), function: "tostring")
             length = Int(requested)
         }
@@ -276,7 +276,7 @@ public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutable
         let buffer = try bufferArgument(state, function: "tooffset")
         guard alien_lua_type(state, 2) == ALIEN_TLIGHTUSERDATA || alien_lua_type(state, 2) == ALIEN_TUSERDATA,
               let pointer = Memory.address(of: 2, in: state), let data = buffer.pointee.data else {
-            throw badArgument(1, of: "tooffset", "pointer expected, got \(LuaStack(state).typeName(at: 2))")
+            throw .wrongType(1, of: "tooffset", expected: "pointer", got: LuaStack(state).typeName(at: 2))
         }
         let distance = data.distance(to: pointer)
         if buffer.pointee.isChecked && (distance < 0 || distance > buffer.pointee.size) {
@@ -293,9 +293,9 @@ public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutable
 public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let buffer = try bufferArgument(state, function: "realloc")
-        guard buffer.pointee.isChecked else { throw .message("alien: 'realloc' on a buffer of foreign memory") }
+        guard buffer.pointee.isChecked else { throw .reallocForeign(array: false) }
         guard let requested = LuaStack(state).integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
-            throw badArgument(1, of: "realloc", "size must be from 0 to \(Int32.max)")
+            throw .badArgument(1, of: "realloc", .outOfRange("size", from: 0, to: Int(Int32.max)))
         }
         let newSize = Int(requested)
         let oldSize = buffer.pointee.size
@@ -306,7 +306,7 @@ public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutableP
             moved = malloc(max(newSize, 1))
             if let moved, let data = buffer.pointee.data { memcpy(moved, data, min(oldSize, newSize)) }
         }
-        guard let moved else { throw .message("alien: 'realloc' out of memory for \(newSize) bytes") }
+        guard let moved else { throw .outOfMemory(bytes: newSize) }
         if newSize > oldSize { memset(moved + oldSize, 0, newSize - oldSize) }
         buffer.pointee.data = moved
         buffer.pointee.size = newSize

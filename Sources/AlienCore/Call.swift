@@ -14,19 +14,19 @@ import CFFI
 public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         guard let function = FunctionObject.at(1, in: state) else {
-            throw .message("alien: attempt to call something that is not an alien function")
+            throw .notAnAlienFunction
         }
         let signature = function.pointee.signature
         guard signature.isPrepared, let address = function.pointee.address else {
             if function.pointee.address == nil {
-                throw .message("alien: function '\(function.pointee.displayName)' has a NULL address")
+                throw .nullAddress(.function(function))
             }
-            throw .message("alien: function '\(function.pointee.displayName)' has no types; call f:types(...) first")
+            throw .noTypes(.function(function))
         }
         let count = Int(signature.argumentCount)
         let given = Int(alien_lua_gettop(state)) - 1
         guard given == count else {
-            throw .message("alien: too \(given < count ? "few" : "many") arguments (function \(function.pointee.displayName))")
+            throw .wrongArgumentCount(.function(function), given: given, expected: count)
         }
         // One 8-byte slot per argument, one more per argument for a `ref`'s
         // pointee, and two for the return value (libffi widens small ones).
@@ -40,7 +40,7 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                     let slot = slotBase + 8 * position
                     try LuaToC.storeArgument(state, index: Int32(position + 2), as: types![position],
                                              into: slot, refSlot: slotBase + 8 * (count + position),
-                                             context: .argument(position + 1, of: function))
+                                             context: .argument(position + 1, of: .function(function)))
                     arguments[position] = slot
                 }
                 let result = slotBase + 8 * (2 * count)

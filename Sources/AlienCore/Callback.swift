@@ -18,7 +18,7 @@ enum Callback {
             memset(result, 0, 8)  // C gets zero unless the Lua function says otherwise
             alien_lua_invoke_callback(callback, arguments, result)
         }, UnsafeMutableRawPointer(function), function.pointee.address)
-        guard status == FFI_OK else { throw .message("alien: libffi cannot prepare the callback") }
+        guard status == FFI_OK else { throw .libffi(.closure) }
     }
 }
 
@@ -35,7 +35,7 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
                                            abi: parsed.abi, cif: function.cif, function: "callback")
         var code: UnsafeMutableRawPointer?
         guard let closure = ffi_closure_alloc(MemoryLayout<ffi_closure>.size, &code), let code else {
-            throw .message("alien: cannot allocate a callback closure")
+            throw .libffi(.closureAllocation)
         }
         function.pointee.closure = closure.assumingMemoryBound(to: ffi_closure.self)
         function.pointee.address = code
@@ -79,7 +79,7 @@ public func alienCoreCallbackResult(_ state: OpaquePointer, _ callback: UnsafeMu
         if type.isInteger {
             // libffi wants integers narrower than a register widened to a full ffi_arg.
             guard let value = LuaStack(state).integer(at: top) else {
-                throw ValueContext.callbackResult.mismatch(state, top, type)
+                throw .cannotConvert(.callbackResult, to: type, got: LuaStack(state).typeName(at: top))
             }
             result.storeBytes(of: CValue.narrow(UInt64(bitPattern: value), to: type), as: Int64.self)
         } else {

@@ -77,7 +77,7 @@ public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: Unsa
         guard stack.type(at: 1) == ALIEN_TLIGHTUSERDATA || stack.type(at: 1) == ALIEN_TUSERDATA,
               let address = alien_lua_touserdata(state, 1) else {
             FunctionObject.initialize(payload, address: nil, name: nil, libraryName: nil)
-            throw badArgument(1, of: "funcptr", "function pointer expected, got \(stack.typeName(at: 1))")
+            throw .wrongType(1, of: "funcptr", expected: "function pointer", got: stack.typeName(at: 1))
         }
         FunctionObject.initialize(payload, address: address, name: nil, libraryName: nil)
         return 0
@@ -101,11 +101,10 @@ public func alienCoreFunctionAddress(_ payload: UnsafeMutableRawPointer) -> Unsa
 public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let function = payload.assumingMemoryBound(to: FunctionObject.self)
-        let name = function.pointee.displayName
-        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: name)
+        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: .function(function))
         function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
-                                           abi: parsed.abi, cif: function.cif, function: name)
+                                           abi: parsed.abi, cif: function.cif, function: .function(function))
         if function.pointee.closure != nil { try Callback.prepareClosure(function) }
         function.pointee.planDirectCall()
         return 0
@@ -150,17 +149,17 @@ enum SignatureText {
         var arguments: [AlienType]
     }
 
-    static func parse(_ stack: LuaStack, firstIndex: Int32, function: String) throws(AlienError) -> Parsed {
+    static func parse(_ stack: LuaStack, firstIndex: Int32, function: AlienError.FunctionName) throws(AlienError) -> Parsed {
         let returnType: AlienType
         if stack.type(at: firstIndex) <= ALIEN_TNIL {
             returnType = .int
         } else {
-            returnType = try typeName(stack, at: firstIndex, what: "return type", function: function)
+            returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
         }
         var abiName: String?
         if stack.type(at: firstIndex + 1) > ALIEN_TNIL {
             guard stack.type(at: firstIndex + 1) == ALIEN_TSTRING else {
-                throw .message("alien: abi of '\(function)' must be a string, got \(stack.typeName(at: firstIndex + 1))")
+                throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
             }
             abiName = stack.string(at: firstIndex + 1)
         }
@@ -169,30 +168,27 @@ enum SignatureText {
         let top = stack.top
         if top >= firstIndex + 2 {
             for index in (firstIndex + 2)...top {
-                let type = try typeName(stack, at: index, what: "argument #\(arguments.count + 1)", function: function)
+                let type = try typeName(stack, at: index, part: .argument(arguments.count + 1), function: function)
                 guard type != .void else {
-                    throw .message("alien: argument #\(arguments.count + 1) of '\(function)' cannot be void")
+                    throw .badSignature(function, .voidArgument(arguments.count + 1))
                 }
                 arguments.append(type)
             }
         }
         guard arguments.count <= Int(ALIEN_MAXARGS) else {
-            throw .message("alien: '\(function)' has \(arguments.count) arguments; at most \(ALIEN_MAXARGS) are supported")
+            throw .badSignature(function, .tooManyArguments(arguments.count))
         }
         return Parsed(returnType: returnType, abi: abi, arguments: arguments)
     }
 
-    static func typeName(_ stack: LuaStack, at index: Int32, what: String, function: String) throws(AlienError) -> AlienType {
+    static func typeName(_ stack: LuaStack, at index: Int32, part: AlienError.SignaturePart,
+                         function: AlienError.FunctionName) throws(AlienError) -> AlienType {
         guard stack.type(at: index) == ALIEN_TSTRING, let name = stack.string(at: index) else {
-            throw .message("alien: \(what) of '\(function)' must be a type name, got \(stack.typeName(at: index))")
+            throw .badSignature(function, .notATypeName(part, got: stack.typeName(at: index)))
         }
         guard let type = AlienType(name: name) else {
-            throw unknownType(name, context: "\(what) of '\(function)'")
+            throw .unknownType(name, in: function, part: part)
         }
         return type
     }
-}
-
-func unknownType(_ name: String, context: String) -> AlienError {
-    .message("alien: unknown type '\(name)' in \(context) (valid types: \(AlienType.validNames))")
 }

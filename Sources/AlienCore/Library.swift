@@ -38,7 +38,7 @@ public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutabl
             return 0
         case .failure(let failure):
             library.initialize(to: LibraryObject(object: alien_object_head(), handle: nil, name: nil, isProcess: false))
-            throw .message("alien: cannot load library '\(name)': \(failure.reason)")
+            throw .library(name, .cannotLoad(reason: failure.reason))
         }
     }
 }
@@ -53,12 +53,12 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         let symbol = try LuaStack(state).requireString(at: 2, argument: 2, of: "index")
         let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
         guard library.pointee.object.isAlive, let handle = library.pointee.handle else {
-            throw .message("alien: library '\(libraryName)' is closed")
+            throw .library(libraryName, .closed)
         }
         _ = dlerror()
         guard let address = dlsym(handle, symbol) else {
             let reason = dlerror().map { String(cString: $0) } ?? "null symbol"
-            throw .message("alien: symbol '\(symbol)' not found in library '\(libraryName)' (\(reason))")
+            throw .library(libraryName, .symbolNotFound(symbol, reason: reason))
         }
         FunctionObject.initialize(function, address: address, name: symbol, libraryName: libraryName)
         return 0

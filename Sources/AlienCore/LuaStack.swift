@@ -10,9 +10,10 @@ struct LuaStack {
 
     func type(at index: Int32) -> Int32 { alien_lua_type(state, index) }
 
-    func typeName(at index: Int32) -> String {
-        if type(at: index) == ALIEN_TNONE { return "no value" }
-        return String(cString: alien_lua_typename(state, index))
+    /// What the value at `index` is, for "got ..." in an error message.
+    func typeName(at index: Int32) -> AlienError.Got {
+        if type(at: index) == ALIEN_TNONE { return .noValue }
+        return .type(alien_lua_typename(state, index))
     }
 
     /// The bytes of a string value (numbers are not converted).
@@ -49,9 +50,9 @@ struct LuaStack {
     }
 
     /// A required string argument of a module function.
-    func requireString(at index: Int32, argument: Int, of function: String) throws(AlienError) -> String {
+    func requireString(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> String {
         guard type(at: index) == ALIEN_TSTRING, let text = string(at: index) else {
-            throw badArgument(argument, of: function, "string expected, got \(typeName(at: index))")
+            throw .wrongType(argument, of: .named(function), expected: "string", got: typeName(at: index))
         }
         return text
     }

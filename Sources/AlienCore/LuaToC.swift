@@ -1,41 +1,11 @@
 import AlienBridge
 
-/// Who is converting a Lua value, so that an error can say where it went wrong.
-/// Cheap to pass: names are built only when an error is reported.
-enum ValueContext {
-    /// Argument `n` of a call to an alien function.
-    case argument(Int, of: UnsafeMutablePointer<FunctionObject>)
-    /// Argument `n` of a module function or method, e.g. `set`.
-    case parameter(Int, of: StaticString)
-    /// The value returned by a callback's Lua function.
-    case callbackResult
-
-    func mismatch(_ state: OpaquePointer, _ index: Int32, _ type: AlienType) -> AlienError {
-        let expected: String
-        switch type {
-        case .string: expected = "string, buffer, userdata or nil"
-        case .pointer: expected = "userdata, buffer, string or nil"
-        case .callback: expected = "callback, alien function or nil"
-        default: expected = "\(type.name) (a number)"
-        }
-        let got = LuaStack(state).typeName(at: index)
-        switch self {
-        case .argument(let number, let function):
-            return badArgument(number, of: function.pointee.displayName, "\(expected) expected, got \(got)")
-        case .parameter(let number, let name):
-            return badArgument(number, of: "\(name)", "\(expected) expected, got \(got)")
-        case .callbackResult:
-            return .message("alien: callback returned \(got) where \(expected) was expected")
-        }
-    }
-}
-
 /// Lua values to C memory, by alien type.
 enum LuaToC {
     /// Stores the Lua value at `index` as a `type` at its natural width.
     @inline(__always)
     static func store(_ state: OpaquePointer, index: Int32, as type: AlienType,
-                      into memory: UnsafeMutableRawPointer, context: ValueContext) throws(AlienError) {
+                      into memory: UnsafeMutableRawPointer, context: AlienError.ValueContext) throws(AlienError) {
         switch type {
         case .float, .double:
             var integer: Int64 = 0
@@ -43,7 +13,7 @@ enum LuaToC {
             switch alien_lua_tonumeric(state, index, &integer, &number) {
             case 1: number = Double(integer)
             case 2: break
-            default: throw context.mismatch(state, index, type)
+            default: throw .cannotConvert(context, to: type, got: LuaStack(state).typeName(at: index))
             }
             if type == .float {
                 memory.storeBytes(of: Float(number), toByteOffset: 0, as: Float.self)
@@ -54,10 +24,10 @@ enum LuaToC {
             let address = try pointer(state, index: index, as: type, context: context)
             memory.storeBytes(of: address, toByteOffset: 0, as: UnsafeRawPointer?.self)
         case .void:
-            throw context.mismatch(state, index, type)
+            throw .cannotConvert(context, to: type, got: LuaStack(state).typeName(at: index))
         default:
             guard let value = LuaStack(state).integer(at: index) else {
-                throw context.mismatch(state, index, type)
+                throw .cannotConvert(context, to: type, got: LuaStack(state).typeName(at: index))
             }
             CValue.storeInteger(value, as: type, to: memory)
         }
@@ -68,7 +38,7 @@ enum LuaToC {
     @inline(__always)
     static func storeArgument(_ state: OpaquePointer, index: Int32, as type: AlienType,
                               into slot: UnsafeMutableRawPointer, refSlot: UnsafeMutableRawPointer,
-                              context: ValueContext) throws(AlienError) {
+                              context: AlienError.ValueContext) throws(AlienError) {
         if let referent = type.referent {
             try store(state, index: index, as: referent, into: refSlot, context: context)
             slot.storeBytes(of: UnsafeRawPointer(refSlot), as: UnsafeRawPointer.self)
@@ -80,7 +50,7 @@ enum LuaToC {
     /// The address a `string`, `pointer` or `callback` value stands for.
     @inline(__always)
     static func pointer(_ state: OpaquePointer, index: Int32, as type: AlienType,
-                        context: ValueContext) throws(AlienError) -> UnsafeRawPointer? {
+                        context: AlienError.ValueContext) throws(AlienError) -> UnsafeRawPointer? {
         switch alien_lua_type(state, index) {
         case ALIEN_TNIL:
             return nil
@@ -99,6 +69,6 @@ enum LuaToC {
         default:
             break
         }
-        throw context.mismatch(state, index, type)
+        throw .cannotConvert(context, to: type, got: LuaStack(state).typeName(at: index))
     }
 }

@@ -23,8 +23,8 @@ enum Memory {
             return UnsafeMutableRawPointer(mutating: bytes)
         }
         guard type == ALIEN_TLIGHTUSERDATA || type == ALIEN_TUSERDATA, let pointer = address(of: index, in: state) else {
-            throw badArgument(number, of: "\(function)",
-                              "pointer expected, got \(type == ALIEN_TLIGHTUSERDATA ? "NULL" : LuaStack(state).typeName(at: index))")
+            throw .wrongType(number, of: .named(function), expected: "pointer",
+                             got: type == ALIEN_TLIGHTUSERDATA ? .null : LuaStack(state).typeName(at: index))
         }
         return pointer
     }
@@ -36,7 +36,7 @@ enum Memory {
               buffer.pointee.isChecked, let data = buffer.pointee.data else { return }
         let offset = data.distance(to: pointer)
         guard count >= 0, offset >= 0, count <= buffer.pointee.size - offset else {
-            throw .message("alien: '\(function)' out of bounds: \(count) byte(s), buffer of \(buffer.pointee.size) bytes")
+            throw .outOfBounds(function, count: Int64(count), in: .buffer(offset: nil, size: buffer.pointee.size))
         }
     }
 }
@@ -52,16 +52,16 @@ public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer
         if alien_lua_tostring(state, 2, &length) != nil {
             defaultCount = Int64(length)
         } else if alien_lua_type(state, 3) <= ALIEN_TNIL {
-            throw badArgument(3, of: "memmove", "size expected when the source is not a string")
+            throw .badArgument(3, of: "memmove", .note("size expected when the source is not a string"))
         } else {
             defaultCount = 0
         }
         let count = try optionalInteger(state, 3, 3, of: "memmove", default: defaultCount)
-        guard count >= 0 else { throw badArgument(3, of: "memmove", "size must not be negative") }
+        guard count >= 0 else { throw .badArgument(3, of: "memmove", .negative("size")) }
         try Memory.checkRange(state, 1, destination, count: Int(count), function: "memmove")
         try Memory.checkRange(state, 2, source, count: Int(count), function: "memmove")
         if alien_lua_type(state, 2) == ALIEN_TSTRING && Int(count) > length {
-            throw .message("alien: 'memmove' out of bounds: \(count) byte(s) from a string of \(length)")
+            throw .outOfBounds("memmove", count: count, in: .string(length: length))
         }
         memmove(destination, source, Int(count))
         return 0
@@ -74,10 +74,10 @@ public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
     reportingErrors { () throws(AlienError) -> Int32 in
         let destination = try Memory.pointerArgument(state, 1, 1, of: "memset")
         guard let byte = LuaStack(state).integer(at: 2) else {
-            throw badArgument(2, of: "memset", "number expected, got \(LuaStack(state).typeName(at: 2))")
+            throw .wrongType(2, of: "memset", expected: "number", got: LuaStack(state).typeName(at: 2))
         }
         guard let count = LuaStack(state).integer(at: 3), count >= 0 else {
-            throw badArgument(3, of: "memset", "size expected (a number from 0)")
+            throw .badArgument(3, of: "memset", .note("size expected (a number from 0)"))
         }
         try Memory.checkRange(state, 1, destination, count: Int(count), function: "memset")
         memset(destination, Int32(truncatingIfNeeded: byte), Int(count))
@@ -94,7 +94,7 @@ public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
     case ALIEN_TNIL, ALIEN_TNONE: result.v.i = 1
     case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: result.v.i = Memory.address(of: 1, in: state) == nil ? 1 : 0
     default:
-        return badArgument(1, of: "isnull", "pointer expected, got \(LuaStack(state).typeName(at: 1))").report()
+        return AlienError.wrongType(1, of: "isnull", expected: "pointer", got: LuaStack(state).typeName(at: 1)).report()
     }
     out[0] = result
     return 1
@@ -110,7 +110,7 @@ public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutabl
             out[0] = CValue.pointerValue(pointer, kind: ALIEN_VSTR)
         } else {
             let length = try optionalInteger(state, 2, 2, of: "tostring", default: 0)
-            guard length >= 0 else { throw badArgument(2, of: "tostring", "length must not be negative") }
+            guard length >= 0 else { throw .badArgument(2, of: "tostring", .negative("length")) }
             try Memory.checkRange(state, 1, pointer, count: Int(length), function: "tostring")
             out[0] = CValue.bytesValue(pointer, count: Int(length))
         }
@@ -127,7 +127,7 @@ public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ co
         if alien_lua_type(state, 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
         let address = try Memory.pointerArgument(state, 1, 1, of: "to<type>")
         let n = try optionalInteger(state, 2, 2, of: "to<type>", default: 1)
-        guard n >= 1, n <= 1_000_000 else { throw badArgument(2, of: "to\(type.name)", "count must be from 1 to 1000000") }
+        guard n >= 1, n <= 1_000_000 else { throw .badArgument(2, of: .converter(type), .outOfRange("count", from: 1, to: 1_000_000)) }
         try Memory.checkRange(state, 1, address, count: Int(n) * type.size, function: "to<type>")
         count.pointee = Int(n)
         pointer.pointee = address

@@ -18,10 +18,10 @@ public func alienCoreAlign(_ state: OpaquePointer, _ out: UnsafeMutablePointer<a
 }
 
 /// The type named by the string at stack index 1.
-func namedType(_ state: OpaquePointer, function: String) throws(AlienError) -> AlienType {
+func namedType(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> AlienType {
     let name = try LuaStack(state).requireString(at: 1, argument: 1, of: function)
     guard let type = AlienType(name: name) else {
-        throw unknownType(name, context: "'\(function)'")
+        throw .unknownType(name, in: .named(function))
     }
     return type
 }

@@ -20,7 +20,7 @@ struct Signature {
 
     /// Replaces the types and prepares `cif` for them.
     mutating func set(returnType: AlienType, arguments: [AlienType], abi: ffi_abi,
-                      cif: UnsafeMutablePointer<ffi_cif>, function: String) throws(AlienError) {
+                      cif: UnsafeMutablePointer<ffi_cif>, function: AlienError.FunctionName) throws(AlienError) {
         release()
         let count = arguments.count
         let types = UnsafeMutablePointer<AlienType>.allocate(capacity: max(count, 1))
@@ -36,7 +36,7 @@ struct Signature {
         self.returnType = returnType
         guard ffi_prep_cif(cif, abi, UInt32(count), returnType.ffiType, ffiTypes) == FFI_OK else {
             release()
-            throw .message("alien: libffi cannot prepare the signature of '\(function)'")
+            throw .libffi(.signature(function))
         }
         isPrepared = true
     }
@@ -49,11 +49,11 @@ struct Signature {
 }
 
 /// The ABI a name stands for: "default", "cdecl", or "stdcall" (default where there is none).
-func resolveABI(named name: String?, function: String) throws(AlienError) -> ffi_abi {
+func resolveABI(named name: String?, function: AlienError.FunctionName) throws(AlienError) -> ffi_abi {
     switch name {
     case nil, "default", "cdecl", "stdcall":
         return alien_ffi_default_abi()
     case let other?:
-        throw .message("alien: unknown abi '\(other)' for '\(function)' (valid: default, cdecl, stdcall)")
+        throw .badSignature(function, .unknownABI(other))
     }
 }

@@ -66,7 +66,7 @@ struct StructFormat {
             case UInt8(ascii: "!"):
                 let alignment = try number(default: StructFormat.nativeAlignment)
                 guard alignment > 0, alignment & (alignment - 1) == 0 else {
-                    throw .message("alien: bad format for '\(function)': alignment \(alignment) is not a power of 2")
+                    throw .badFormat(function, .alignment(alignment))
                 }
                 maxAlignment = alignment
             case UInt8(ascii: "b"): return item(.integer(signed: true), 1)
@@ -81,7 +81,7 @@ struct StructFormat {
             case UInt8(ascii: "i"), UInt8(ascii: "I"):
                 let size = try number(default: MemoryLayout<CInt>.size)
                 guard size >= 1, size <= 8 else {
-                    throw .message("alien: bad format for '\(function)': integral size \(size) is not from 1 to 8")
+                    throw .badFormat(function, .integralSize(size))
                 }
                 return item(.integer(signed: option == UInt8(ascii: "i")), size)
             case UInt8(ascii: "f"): return item(.float, 4)
@@ -91,8 +91,7 @@ struct StructFormat {
             case UInt8(ascii: "s"): return item(.string, 0)
             case UInt8(ascii: "c"): return item(.chars, try number(default: 1))
             default:
-                let shown = option >= 32 && option < 127 ? "'\(Character(Unicode.Scalar(option)))'" : "byte \(option)"
-                throw .message("alien: bad format for '\(function)': invalid format option \(shown)")
+                throw .badFormat(function, .option(option))
             }
         }
         return nil
@@ -108,7 +107,7 @@ struct StructFormat {
             result = result * 10 + Int(bytes[index] - UInt8(ascii: "0"))
             index += 1
             guard result <= StructFormat.sizeLimit else {
-                throw .message("alien: bad format for '\(function)': size is larger than \(StructFormat.sizeLimit)")
+                throw .badFormat(function, .sizeLimit)
             }
         }
         return result

@@ -22,7 +22,7 @@ public func alienCoreStructField(_ state: OpaquePointer, _ typeIndex: Int32, _ f
                                  _ offset: UnsafeMutablePointer<Int>, _ code: UnsafeMutablePointer<Int64>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         guard alien_lua_type(state, typeIndex) == ALIEN_TSTRING else {
-            throw badArgument(1, of: "defstruct", "field #\(fieldNumber) needs a type name, got \(LuaStack(state).typeName(at: typeIndex))")
+            throw .badArgument(1, of: "defstruct", .fieldType(fieldNumber, got: LuaStack(state).typeName(at: typeIndex)))
         }
         let type = try typeArgument(state, typeIndex, 1, of: "defstruct")
         let fieldAlignment = type.alignment
@@ -58,7 +58,7 @@ public func alienCoreInstanceInit(_ state: OpaquePointer, _ block: UnsafeMutable
 func fieldMemory(_ state: OpaquePointer, codeIndex: Int32, function: StaticString) throws(AlienError) -> (UnsafeMutableRawPointer, AlienType) {
     guard let instance = InstanceObject.at(1, in: state), let code = LuaStack(state).integer(at: codeIndex),
           let (offset, type) = StructLayout.field(code) else {
-        throw .message("alien: not a struct instance")
+        throw .notAnInstance
     }
     return (try instance.pointee.buffer.pointee.address(offset: Int64(offset + 1), count: type.size, function: function), type)
 }
@@ -78,7 +78,7 @@ public func alienCoreFieldGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let (memory, type) = try fieldMemory(state, codeIndex: 4, function: "newindex")
-        try LuaToC.store(state, index: 3, as: type, into: memory, context: .parameter(2, of: "struct field"))
+        try LuaToC.store(state, index: 3, as: type, into: memory, context: .argument(2, of: "struct field"))
         return 0
     }
 }
@@ -88,10 +88,10 @@ public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 public func alienCoreBufferFits(_ state: OpaquePointer, _ index: Int32, _ size: Int) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         guard let buffer = BufferObject.at(index, in: state) else {
-            throw badArgument(1, of: "new", "buffer or pointer expected, got \(LuaStack(state).typeName(at: index))")
+            throw .wrongType(1, of: "new", expected: "buffer or pointer", got: LuaStack(state).typeName(at: index))
         }
         if buffer.pointee.isChecked && buffer.pointee.size < size {
-            throw badArgument(1, of: "new", "buffer of \(buffer.pointee.size) bytes is smaller than the struct's \(size)")
+            throw .badArgument(1, of: "new", .bufferSmallerThanStruct(size: buffer.pointee.size, structSize: size))
         }
         return 0
     }

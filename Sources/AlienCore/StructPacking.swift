@@ -11,7 +11,7 @@ enum StructPacking {
     static func format(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeRawBufferPointer {
         var length = 0
         guard let bytes = alien_lua_tostring(state, 1, &length) else {
-            throw badArgument(1, of: "\(function)", "format string expected, got \(LuaStack(state).typeName(at: 1))")
+            throw .wrongType(1, of: .named(function), expected: "format string", got: LuaStack(state).typeName(at: 1))
         }
         return UnsafeRawBufferPointer(start: bytes, count: length)
     }
@@ -23,9 +23,8 @@ enum StructPacking {
         let stack = LuaStack(state)
         var position = 0
         var argument: Int32 = 2
-        func missing(_ expected: String) -> AlienError {
-            let got = argument > last ? "no value" : stack.typeName(at: argument)
-            return badArgument(Int(argument), of: "pack", "\(expected) expected, got \(got)")
+        func missing(_ expected: StaticString) -> AlienError {
+            .wrongType(Int(argument), of: "pack", expected: expected, got: argument > last ? .noValue : stack.typeName(at: argument))
         }
         while let item = try reader.next() {
             let padding = item.padding(at: position)
@@ -58,7 +57,7 @@ enum StructPacking {
                 } else {
                     if size == 0 { size = length }
                     guard length >= size else {
-                        throw badArgument(Int(argument), of: "pack", "string of \(length) bytes is shorter than c\(size)")
+                        throw .badArgument(Int(argument), of: "pack", .stringTooShort(length: length, chars: size))
                     }
                     if let target { memcpy(target, bytes, size) }
                 }
@@ -75,7 +74,7 @@ enum StructPacking {
                 argument += 1
             }
             position += size
-            guard position <= StructFormat.sizeLimit else { throw .message("alien: 'pack' result too large") }
+            guard position <= StructFormat.sizeLimit else { throw .packTooLarge }
         }
         return position
     }
@@ -91,7 +90,7 @@ enum StructPacking {
             return (UnsafeRawPointer(bytes), length, 3)
         case ALIEN_TUSERDATA, ALIEN_TLIGHTUSERDATA:
             guard let address = Memory.address(of: 2, in: state) else {
-                throw badArgument(2, of: "unpack", "data expected, got NULL")
+                throw .wrongType(2, of: "unpack", expected: "data", got: .null)
             }
             let buffer = BufferObject.at(2, in: state)
             var count: Int64
@@ -99,16 +98,16 @@ enum StructPacking {
                 count = Int64(buffer.pointee.size)
             } else {
                 guard let size = stack.integer(at: 3), size >= 0 else {
-                    throw badArgument(3, of: "unpack", "size of the data expected, got \(stack.typeName(at: 3))")
+                    throw .wrongType(3, of: "unpack", expected: "size of the data", got: stack.typeName(at: 3))
                 }
                 count = size
                 if let buffer, buffer.pointee.isChecked, size > Int64(buffer.pointee.size) {
-                    throw badArgument(3, of: "unpack", "size \(size) is larger than the buffer's \(buffer.pointee.size) bytes")
+                    throw .badArgument(3, of: "unpack", .sizeBeyondBuffer(size, buffer: buffer.pointee.size))
                 }
             }
             return (UnsafeRawPointer(address), Int(count), 4)
         default:
-            throw badArgument(2, of: "unpack", "string, buffer or light userdata expected, got \(stack.typeName(at: 2))")
+            throw .wrongType(2, of: "unpack", expected: "string, buffer or light userdata", got: stack.typeName(at: 2))
         }
     }
 
@@ -119,25 +118,22 @@ enum StructPacking {
         let (data, count, positionIndex) = try self.data(state)
         let start = try optionalInteger(state, positionIndex, Int(positionIndex), of: "unpack", default: 1)
         guard start >= 1, start - 1 <= Int64(count) else {
-            throw badArgument(Int(positionIndex), of: "unpack", "position \(start) is outside the data (\(count) bytes)")
+            throw .badArgument(Int(positionIndex), of: "unpack", .positionOutside(start, count: count))
         }
         var position = Int(start - 1)
         var produced = 0
-        func tooShort(_ size: Int) -> AlienError {
-            .message("alien: 'unpack': data too short (\(size) byte(s) at position \(position + 1), data of \(count) bytes)")
-        }
         while let item = try reader.next() {
             position += item.padding(at: position)
             var size = item.size
             if item.kind == .chars && size == 0 {
                 // c0: the length is the previous value, which it replaces
                 guard produced > 0, let previous = Self.integer(out[produced - 1]), previous >= 0 else {
-                    throw .message("alien: bad format for 'unpack': 'c0' needs a previous size")
+                    throw .badFormat("unpack", .c0WithoutSize)
                 }
                 size = previous > Int64(StructFormat.sizeLimit) ? StructFormat.sizeLimit : Int(previous)
                 produced -= 1
             }
-            guard size <= count - position else { throw tooShort(size) }
+            guard size <= count - position else { throw .dataTooShort(needed: size, position: position + 1, count: count) }
             let memory = data + position
             var value: alien_value?
             switch item.kind {
@@ -156,7 +152,7 @@ enum StructPacking {
                 value = CValue.bytesValue(memory, count: size)
             case .string:
                 guard let end = memchr(memory, 0, count - position) else {
-                    throw .message("alien: 'unpack': unfinished string in data at position \(position + 1)")
+                    throw .unfinishedString(position: position + 1)
                 }
                 let length = memory.distance(to: UnsafeRawPointer(end))
                 value = CValue.bytesValue(memory, count: length)
@@ -195,13 +191,13 @@ enum StructPacking {
                 if values == item { return position + 1 }
             }
             guard next.size > 0 || next.kind == .padding else {
-                throw .message("alien: bad format for '\(function)': '\(next.kind == .string ? "s" : "c0")' has no fixed size")
+                throw .badFormat(function, .noFixedSize(string: next.kind == .string))
             }
             position += next.size
-            guard position <= StructFormat.sizeLimit else { throw .message("alien: '\(function)': size too large") }
+            guard position <= StructFormat.sizeLimit else { throw .sizeTooLarge(function) }
         }
         if let item {
-            throw badArgument(2, of: "\(function)", "item \(item) is not in the format (it has \(values))")
+            throw .badArgument(2, of: .named(function), .itemNotInFormat(item, has: values))
         }
         return position
     }
@@ -254,7 +250,7 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         guard let item = LuaStack(state).integer(at: 2), item >= 1 else {
-            throw badArgument(2, of: "offset", "item number from 1 expected, got \(LuaStack(state).typeName(at: 2))")
+            throw .wrongType(2, of: "offset", expected: "item number from 1", got: LuaStack(state).typeName(at: 2))
         }
         out[0] = CValue.integerValue(Int64(try StructPacking.measure(state, upTo: item, function: "offset")), of: .longlong)
         return 1
