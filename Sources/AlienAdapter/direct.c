@@ -96,17 +96,15 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     alien_direct_invoke(f, a, d, &ri, &rd);
     alien_errno_value = errno;                 /* read right after C returned */
     alien_leave(&frame);
-    /* One switch, generated from the kind table, narrows and pushes the result. */
+    /* One switch, generated from the kind table, narrows and pushes the result
+       (U64 is pushed as unsigned: on Luas without integers that differs). */
     switch (f->result) {
     case ALIEN_KIND_VOID: return 0;
     case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
-#if LUA_VERSION_NUM < 503
-    case ALIEN_KIND_U64: alien_pushuint64(L, (uint64_t)ri); return 1;
-#define ALIEN_DIRECT_RESULT(name, ctype) \
-    case ALIEN_KIND_##name: if (ALIEN_KIND_##name != ALIEN_KIND_U64) alien_pushint64(L, (int64_t)(ctype)ri); return 1;
-#else
-#define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: alien_pushint64(L, (int64_t)(ctype)ri); return 1;
-#endif
+#define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: \
+    if (ALIEN_KIND_##name == ALIEN_KIND_U64) alien_pushuint64(L, (uint64_t)ri); \
+    else alien_pushint64(L, (int64_t)(ctype)ri); \
+    return 1;
     ALIEN_INTEGER_KINDS(ALIEN_DIRECT_RESULT)
 #undef ALIEN_DIRECT_RESULT
     default:                                   /* an address: POINTER or STRING */

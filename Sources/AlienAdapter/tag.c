@@ -49,6 +49,7 @@ static int alien_wrap(lua_State *L) {
     luaL_checkstring(L, 1);
     alien_check_wrappable(L, 2, n);
     tagged = (alien_tagged *)lua_newuserdata(L, sizeof *tagged);
+    memset(tagged, 0, sizeof *tagged);
     tagged->object.magic = ALIEN_OBJECT_MAGIC;
     tagged->object.kind = ALIEN_OBJECT_TAGGED;
     tagged->count = n - 1;
