@@ -138,6 +138,24 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
 
     public var isFloatingPoint: Bool { self == .float || self == .double }
 
+    /// Stores the low bytes of `value` as an integer of this type's width.
+    @inline(__always)
+    func storeInteger(_ value: Int64, to memory: UnsafeMutableRawPointer) {
+        alien_kind_store(kind, memory, value)
+    }
+
+    /// Reads an integer of this type from memory, sign- or zero-extended.
+    @inline(__always)
+    func loadInteger(from memory: UnsafeRawPointer) -> Int64 {
+        alien_kind_load(kind, memory)
+    }
+
+    /// Narrows a widened integer (libffi returns small integers as a full ffi_arg) to this type.
+    @inline(__always)
+    func narrow(_ value: UInt64) -> Int64 {
+        alien_kind_widen(kind, Int64(bitPattern: value))
+    }
+
     /// sizeof in C (`void` is 0; pointers and refs are pointer-sized).
     public var size: Int { alien_kind_size(kind) }
 

@@ -21,13 +21,6 @@ struct ArrayObject: UserdataObject {
     }
 }
 
-func arrayArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<ArrayObject> {
-    guard let array = ArrayObject.at(1, in: state) else {
-        throw .wrongType(1, of: .named(function), expected: "alien array", got: LuaStack(state).typeName(at: 1))
-    }
-    return array
-}
-
 @_cdecl("alien_core_array_size")
 public func alienCoreArraySize() -> Int { MemoryLayout<ArrayObject>.size }
 
@@ -41,13 +34,13 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
         guard stack.type(at: 1) == ALIEN_TSTRING else {
             throw .wrongType(1, of: "array", expected: "type name", got: stack.typeName(at: 1))
         }
-        let type = try typeArgument(state, 1, 1, of: "array")
+        let type = try stack.typeArgument(at: 1, argument: 1, of: "array")
         let count: Int64
         switch stack.type(at: 2) {
         case ALIEN_TNUMBER:
             count = stack.integer(at: 2) ?? 0
         case ALIEN_TTABLE:
-            count = Int64(alien_lua_rawlen(state, 2))
+            count = Int64(stack.rawLength(at: 2))
         default:
             throw .wrongType(2, of: "array", expected: "length or table", got: stack.typeName(at: 2))
         }
@@ -56,8 +49,8 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
         }
         length.pointee = Int(count)
         bytes.pointee = Int(count) * type.size
-        if stack.type(at: 3) > ALIEN_TNIL {
-            guard let buffer = BufferObject.at(3, in: state) else {
+        if !stack.isNoneOrNil(at: 3) {
+            guard let buffer = BufferObject.at(3, in: stack) else {
                 throw .wrongType(3, of: "array", expected: "alien buffer", got: stack.typeName(at: 3))
             }
             if buffer.pointee.isChecked && buffer.pointee.size < bytes.pointee {
@@ -72,18 +65,20 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
 /// Step two: the zeroed block becomes an array over the buffer at stack index `bufferIndex`.
 @_cdecl("alien_core_array_init")
 public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32, _ length: Int) {
-    let type = AlienType(name: LuaStack(state).string(at: 1) ?? "char") ?? .char
+    let stack = LuaStack(state)
+    let type = stack.bytes(at: 1).flatMap { AlienType(name: $0) } ?? .char
     block.bindMemory(to: ArrayObject.self, capacity: 1).initialize(to: ArrayObject(
-        object: ArrayObject.liveHead, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: state)!))
+        object: ArrayObject.liveHead, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: stack)!))
 }
 
 /// `arr[i]`.
 @_cdecl("alien_core_array_get")
 public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let array = try arrayArgument(state, function: "index")
-        guard let index = LuaStack(state).integer(at: 2) else { throw .indexNotANumber }
-        out[0] = CValue.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
+        let stack = LuaStack(state)
+        let array = try stack.arrayArgument(of: "index")
+        guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
+        out[0] = CToLua.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
                              callbackAsFunction: true)
         return 1
     }
@@ -94,12 +89,13 @@ public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 @_cdecl("alien_core_array_set")
 public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let array = try arrayArgument(state, function: "newindex")
-        guard let index = LuaStack(state).integer(at: 2) else { throw .indexNotANumber }
+        let stack = LuaStack(state)
+        let array = try stack.arrayArgument(of: "newindex")
+        guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
         let type = array.pointee.type
-        try LuaToC.store(state, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
+        try LuaToC.store(stack, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
                          context: .argument(Int(index), of: "array element"))
-        let valueType = alien_lua_type(state, 3)
+        let valueType = stack.type(at: 3)
         let pins = (type == .string || type == .pointer || type == .callback)
             && (valueType == ALIEN_TSTRING || valueType == ALIEN_TUSERDATA)
         return pins ? 1 : 0
@@ -110,16 +106,17 @@ public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 @_cdecl("alien_core_array_field")
 public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let array = try arrayArgument(state, function: "index")
-        switch LuaStack(state).string(at: 2) {
+        let stack = LuaStack(state)
+        let array = try stack.arrayArgument(of: "index")
+        switch stack.string(at: 2) {
         case "type"?:
-            out[0] = CValue.pointerValue(UnsafeRawPointer(array.pointee.type.staticName.utf8Start), kind: ALIEN_VSTR)
+            out[0] = CToLua.pointerValue(UnsafeRawPointer(array.pointee.type.staticName.utf8Start), kind: ALIEN_VSTR)
         case "length"?:
-            out[0] = CValue.integerValue(Int64(array.pointee.length), of: .size_t)
+            out[0] = CToLua.integerValue(Int64(array.pointee.length), of: .size_t)
         case "size"?:
-            out[0] = CValue.integerValue(Int64(array.pointee.type.size), of: .size_t)
+            out[0] = CToLua.integerValue(Int64(array.pointee.type.size), of: .size_t)
         default:
-            out[0] = CValue.nilValue
+            out[0] = CToLua.nilValue
         }
         return 1
     }
@@ -129,7 +126,8 @@ public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_array_length")
 public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CValue.integerValue(Int64(try arrayArgument(state, function: "len").pointee.length), of: .size_t)
+        let stack = LuaStack(state)
+        out[0] = CToLua.integerValue(Int64(try stack.arrayArgument(of: "len").pointee.length), of: .size_t)
         return 1
     }
 }
@@ -138,9 +136,10 @@ public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePoi
 @_cdecl("alien_core_array_realloc_plan")
 public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let array = try arrayArgument(state, function: "realloc")
+        let stack = LuaStack(state)
+        let array = try stack.arrayArgument(of: "realloc")
         let size = array.pointee.type.size
-        guard let count = LuaStack(state).integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
+        guard let count = stack.integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
             throw .badArgument(1, of: "realloc", .outOfRange("length", from: 1, to: Int(Int32.max) / size))
         }
         guard array.pointee.buffer.pointee.isChecked else {

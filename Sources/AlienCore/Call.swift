@@ -13,7 +13,8 @@ import CFFI
 @_cdecl("alien_core_call")
 public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        guard let function = FunctionObject.at(1, in: state) else {
+        let stack = LuaStack(state)
+        guard let function = FunctionObject.at(1, in: stack) else {
             throw .notAnAlienFunction
         }
         let signature = function.pointee.signature
@@ -24,7 +25,7 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
             throw .noTypes(.function(function))
         }
         let count = Int(signature.argumentCount)
-        let given = Int(alien_lua_gettop(state)) - 1
+        let given = Int(stack.top) - 1
         guard given == count else {
             throw .wrongArgumentCount(.function(function), given: given, expected: count)
         }
@@ -38,7 +39,7 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 let types = signature.argumentTypes
                 for position in 0..<count {
                     let slot = slotBase + 8 * position
-                    try LuaToC.storeArgument(state, index: Int32(position + 2), as: types![position],
+                    try LuaToC.storeArgument(stack, index: Int32(position + 2), as: types![position],
                                              into: slot, refSlot: slotBase + 8 * (count + position),
                                              context: .argument(position + 1, of: .function(function)))
                     arguments[position] = slot
@@ -47,12 +48,12 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 ffi_call(function.cif, unsafeBitCast(address, to: (@convention(c) () -> Void).self),
                          result, arguments.baseAddress)
                 alien_lua_seterrno(errno)  // read right after C returned
-                out[0] = Results.value(of: signature.returnType, at: result)
+                out[0] = CToLua.returnValue(signature.returnType, at: result)
                 var pushed: Int32 = signature.returnType == .void ? 0 : 1
                 if signature.refCount > 0 {
-                    if pushed == 0 { out[0] = CValue.nilValue; pushed = 1 }
+                    if pushed == 0 { out[0] = CToLua.nilValue; pushed = 1 }
                     for position in 0..<count where types![position].isRef {
-                        out[Int(pushed)] = CValue.load(types![position].referent!,
+                        out[Int(pushed)] = CToLua.load(types![position].referent!,
                                                        from: slotBase + 8 * (count + position))
                         pushed += 1
                     }
@@ -63,20 +64,8 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
     }
 }
 
-/// C return values to Lua.
-enum Results {
-    /// A return value as libffi leaves it: integers narrower than a register are widened.
-    @inline(__always)
-    static func value(of type: AlienType, at memory: UnsafeRawPointer) -> alien_value {
-        if type.isInteger {
-            return CValue.integerValue(CValue.narrow(memory.load(as: UInt64.self), to: type), of: type)
-        }
-        return CValue.load(type, from: memory)
-    }
-}
-
 @_cdecl("alien_core_errno")
 public func alienCoreErrno(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    out[0] = CValue.integerValue(Int64(alien_lua_errno()), of: .int)
+    out[0] = CToLua.integerValue(Int64(alien_lua_errno()), of: .int)
     return 1
 }

@@ -59,9 +59,9 @@ public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
         let argument = UnsafeRawPointer(arguments[position]!)
         if let referent = type.referent {
             let target = argument.load(as: UnsafeRawPointer?.self)
-            out[position] = target.map { CValue.load(referent, from: $0) } ?? CValue.nilValue
+            out[position] = target.map { CToLua.load(referent, from: $0) } ?? CToLua.nilValue
         } else {
-            out[position] = CValue.load(type, from: argument)
+            out[position] = CToLua.load(type, from: argument)
         }
     }
     return count
@@ -74,16 +74,15 @@ public func alienCoreCallbackResult(_ state: OpaquePointer, _ callback: UnsafeMu
                                     _ result: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let type = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature.returnType
-        let top = alien_lua_gettop(state)
-        guard type != .void, alien_lua_type(state, top) > ALIEN_TNIL else { return 0 }
+        let stack = LuaStack(state)
+        let top = stack.top
+        guard type != .void, !stack.isNoneOrNil(at: top) else { return 0 }
         if type.isInteger {
             // libffi wants integers narrower than a register widened to a full ffi_arg.
-            guard let value = LuaStack(state).integer(at: top) else {
-                throw .cannotConvert(.callbackResult, to: type, got: LuaStack(state).typeName(at: top))
-            }
-            result.storeBytes(of: CValue.narrow(UInt64(bitPattern: value), to: type), as: Int64.self)
+            guard let value = stack.integer(at: top) else { throw LuaToC.mismatch(stack, top, type, .callbackResult) }
+            result.storeBytes(of: type.narrow(UInt64(bitPattern: value)), as: Int64.self)
         } else {
-            try LuaToC.store(state, index: top, as: type, into: result, context: .callbackResult)
+            try LuaToC.store(stack, index: top, as: type, into: result, context: .callbackResult)
         }
         return 0
     }

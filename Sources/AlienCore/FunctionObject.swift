@@ -74,8 +74,7 @@ public func alienCoreFunctionSize() -> Int { MemoryLayout<FunctionObject>.size }
 public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
         let stack = LuaStack(state)
-        guard stack.type(at: 1) == ALIEN_TLIGHTUSERDATA || stack.type(at: 1) == ALIEN_TUSERDATA,
-              let address = alien_lua_touserdata(state, 1) else {
+        guard stack.isUserdata(at: 1), let address = stack.userdata(at: 1) else {
             FunctionObject.initialize(payload, address: nil, name: nil, libraryName: nil)
             throw .wrongType(1, of: "funcptr", expected: "function pointer", got: stack.typeName(at: 1))
         }
@@ -139,56 +138,4 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     function.pointee.name = nil
     function.pointee.libraryName = nil
     return wasCallback
-}
-
-/// Reads `ret, abi, arg...` type names from the stack.
-enum SignatureText {
-    struct Parsed {
-        var returnType: AlienType
-        var abi: ffi_abi
-        var arguments: [AlienType]
-    }
-
-    static func parse(_ stack: LuaStack, firstIndex: Int32, function: AlienError.FunctionName) throws(AlienError) -> Parsed {
-        let returnType: AlienType
-        if stack.type(at: firstIndex) <= ALIEN_TNIL {
-            returnType = .int
-        } else {
-            returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
-        }
-        var abiName: String?
-        if stack.type(at: firstIndex + 1) > ALIEN_TNIL {
-            guard stack.type(at: firstIndex + 1) == ALIEN_TSTRING else {
-                throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
-            }
-            abiName = stack.string(at: firstIndex + 1)
-        }
-        let abi = try resolveABI(named: abiName, function: function)
-        var arguments: [AlienType] = []
-        let top = stack.top
-        if top >= firstIndex + 2 {
-            for index in (firstIndex + 2)...top {
-                let type = try typeName(stack, at: index, part: .argument(arguments.count + 1), function: function)
-                guard type != .void else {
-                    throw .badSignature(function, .voidArgument(arguments.count + 1))
-                }
-                arguments.append(type)
-            }
-        }
-        guard arguments.count <= Int(ALIEN_MAXARGS) else {
-            throw .badSignature(function, .tooManyArguments(arguments.count))
-        }
-        return Parsed(returnType: returnType, abi: abi, arguments: arguments)
-    }
-
-    static func typeName(_ stack: LuaStack, at index: Int32, part: AlienError.SignaturePart,
-                         function: AlienError.FunctionName) throws(AlienError) -> AlienType {
-        guard stack.type(at: index) == ALIEN_TSTRING, let name = stack.string(at: index) else {
-            throw .badSignature(function, .notATypeName(part, got: stack.typeName(at: index)))
-        }
-        guard let type = AlienType(name: name) else {
-            throw .unknownType(name, in: function, part: part)
-        }
-        return type
-    }
 }

@@ -1,14 +1,33 @@
 import AlienBridge
 
-/// Reading Lua values through the non-raising bridge.
+/// The one way the core reads Lua values: the non-raising bridge
+/// (alien_bridge.h), nothing else. A LuaStack is just the state pointer and
+/// every read is inlined, so going through it costs nothing. (Finding alien's
+/// own objects is UserdataObject.swift's `at(_:in:)`; checks of arguments are
+/// in Arguments.swift.)
 struct LuaStack {
     let state: OpaquePointer
 
+    @inline(__always)
     init(_ state: OpaquePointer) { self.state = state }
 
+    @inline(__always)
     var top: Int32 { alien_lua_gettop(state) }
 
+    /// ALIEN_T*: Lua's type of the value at `index` (ALIEN_TNONE past the top).
+    @inline(__always)
     func type(at index: Int32) -> Int32 { alien_lua_type(state, index) }
+
+    /// Whether the value at `index` is nil or absent.
+    @inline(__always)
+    func isNoneOrNil(at index: Int32) -> Bool { type(at: index) <= ALIEN_TNIL }
+
+    /// Whether the value at `index` is a light or full userdata.
+    @inline(__always)
+    func isUserdata(at index: Int32) -> Bool {
+        let type = type(at: index)
+        return type == ALIEN_TLIGHTUSERDATA || type == ALIEN_TUSERDATA
+    }
 
     /// What the value at `index` is, for "got ..." in an error message.
     func typeName(at index: Int32) -> AlienError.Got {
@@ -16,13 +35,21 @@ struct LuaStack {
         return .type(alien_lua_typename(state, index))
     }
 
-    /// The bytes of a string value (numbers are not converted).
-    func string(at index: Int32) -> String? {
+    /// The bytes of a string value, in place (numbers are not converted: nil).
+    @inline(__always)
+    func bytes(at index: Int32) -> UnsafeRawBufferPointer? {
         var length = 0
         guard let bytes = alien_lua_tostring(state, index, &length) else { return nil }
-        return bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        }
+        return UnsafeRawBufferPointer(start: bytes, count: length)
+    }
+
+    /// A string value as the NUL-terminated C string Lua keeps (numbers are not converted: nil).
+    @inline(__always)
+    func cString(at index: Int32) -> UnsafePointer<CChar>? { alien_lua_tostring(state, index, nil) }
+
+    /// A copy of a string value (numbers are not converted: nil).
+    func string(at index: Int32) -> String? {
+        bytes(at: index).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// An integer as C would get it from a Lua number: exact for Lua
@@ -49,13 +76,12 @@ struct LuaStack {
         }
     }
 
-    /// A required string argument of a module function.
-    func requireString(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> String {
-        guard type(at: index) == ALIEN_TSTRING, let text = string(at: index) else {
-            throw .wrongType(argument, of: .named(function), expected: "string", got: typeName(at: index))
-        }
-        return text
-    }
+    /// The address of a light userdata, or the block of a full one (else nil).
+    @inline(__always)
+    func userdata(at index: Int32) -> UnsafeMutableRawPointer? { alien_lua_touserdata(state, index) }
+
+    /// The length of a table without metamethods (0 for anything else).
+    func rawLength(at index: Int32) -> Int { alien_lua_rawlen(state, index) }
 }
 
 /// A double converted the way a C cast to a 64-bit integer type would,

@@ -9,30 +9,15 @@ import AlienBridge
 enum Memory {
     /// The memory a userdata stands for: a buffer's or array's contents, else the block itself.
     @inline(__always)
-    static func address(of index: Int32, in state: OpaquePointer) -> UnsafeMutableRawPointer? {
-        if let object = AlienObject.at(index, in: state), let buffer = object.buffer { return buffer.pointee.data }
-        return alien_lua_touserdata(state, index)
-    }
-
-    /// A required pointer argument: userdata (light or full: buffers give their
-    /// contents), or a string's bytes when `strings` allows it.
-    static func pointerArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString,
-                                strings: Bool = false) throws(AlienError) -> UnsafeMutableRawPointer {
-        let type = alien_lua_type(state, index)
-        if type == ALIEN_TSTRING && strings, let bytes = alien_lua_tostring(state, index, nil) {
-            return UnsafeMutableRawPointer(mutating: bytes)
-        }
-        guard type == ALIEN_TLIGHTUSERDATA || type == ALIEN_TUSERDATA, let pointer = address(of: index, in: state) else {
-            throw .wrongType(number, of: .named(function), expected: "pointer",
-                             got: type == ALIEN_TLIGHTUSERDATA ? .null : LuaStack(state).typeName(at: index))
-        }
-        return pointer
+    static func address(of index: Int32, in stack: LuaStack) -> UnsafeMutableRawPointer? {
+        if let object = AlienObject.at(index, in: stack), let buffer = object.buffer { return buffer.pointee.data }
+        return stack.userdata(at: index)
     }
 
     /// Checks that `count` bytes at `pointer` lie inside the buffer at `index`, when it is one of alien's own.
-    static func checkRange(_ state: OpaquePointer, _ index: Int32, _ pointer: UnsafeMutableRawPointer,
+    static func checkRange(_ stack: LuaStack, _ index: Int32, _ pointer: UnsafeMutableRawPointer,
                            count: Int, function: StaticString) throws(AlienError) {
-        guard let buffer = AlienObject.at(index, in: state)?.buffer,
+        guard let buffer = AlienObject.at(index, in: stack)?.buffer,
               buffer.pointee.isChecked, let data = buffer.pointee.data else { return }
         let offset = data.distance(to: pointer)
         guard count >= 0, offset >= 0, count <= buffer.pointee.size - offset else {
@@ -45,22 +30,23 @@ enum Memory {
 @_cdecl("alien_core_memmove")
 public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let destination = try Memory.pointerArgument(state, 1, 1, of: "memmove")
-        let source = try Memory.pointerArgument(state, 2, 2, of: "memmove", strings: true)
-        var length = 0
+        let stack = LuaStack(state)
+        let destination = try stack.pointerArgument(at: 1, argument: 1, of: "memmove")
+        let source = try stack.pointerArgument(at: 2, argument: 2, of: "memmove", strings: true)
+        let length = stack.bytes(at: 2)?.count ?? 0
         let defaultCount: Int64
-        if alien_lua_tostring(state, 2, &length) != nil {
+        if stack.type(at: 2) == ALIEN_TSTRING {
             defaultCount = Int64(length)
-        } else if alien_lua_type(state, 3) <= ALIEN_TNIL {
+        } else if stack.isNoneOrNil(at: 3) {
             throw .badArgument(3, of: "memmove", .note("size expected when the source is not a string"))
         } else {
             defaultCount = 0
         }
-        let count = try optionalInteger(state, 3, 3, of: "memmove", default: defaultCount)
+        let count = try stack.optionalInteger(at: 3, argument: 3, of: "memmove", default: defaultCount)
         guard count >= 0 else { throw .badArgument(3, of: "memmove", .negative("size")) }
-        try Memory.checkRange(state, 1, destination, count: Int(count), function: "memmove")
-        try Memory.checkRange(state, 2, source, count: Int(count), function: "memmove")
-        if alien_lua_type(state, 2) == ALIEN_TSTRING && Int(count) > length {
+        try Memory.checkRange(stack, 1, destination, count: Int(count), function: "memmove")
+        try Memory.checkRange(stack, 2, source, count: Int(count), function: "memmove")
+        if stack.type(at: 2) == ALIEN_TSTRING && Int(count) > length {
             throw .outOfBounds("memmove", count: count, in: .string(length: length))
         }
         memmove(destination, source, Int(count))
@@ -72,14 +58,15 @@ public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer
 @_cdecl("alien_core_memset")
 public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let destination = try Memory.pointerArgument(state, 1, 1, of: "memset")
-        guard let byte = LuaStack(state).integer(at: 2) else {
-            throw .wrongType(2, of: "memset", expected: "number", got: LuaStack(state).typeName(at: 2))
+        let stack = LuaStack(state)
+        let destination = try stack.pointerArgument(at: 1, argument: 1, of: "memset")
+        guard let byte = stack.integer(at: 2) else {
+            throw .wrongType(2, of: "memset", expected: "number", got: stack.typeName(at: 2))
         }
-        guard let count = LuaStack(state).integer(at: 3), count >= 0 else {
+        guard let count = stack.integer(at: 3), count >= 0 else {
             throw .badArgument(3, of: "memset", .note("size expected (a number from 0)"))
         }
-        try Memory.checkRange(state, 1, destination, count: Int(count), function: "memset")
+        try Memory.checkRange(stack, 1, destination, count: Int(count), function: "memset")
         memset(destination, Int32(truncatingIfNeeded: byte), Int(count))
         return 0
     }
@@ -88,13 +75,14 @@ public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
 /// `alien.isnull(ptr)`.
 @_cdecl("alien_core_isnull")
 public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    let stack = LuaStack(state)
     var result = alien_value()
     result.kind = Int32(ALIEN_VBOOL.rawValue)
-    switch alien_lua_type(state, 1) {
+    switch stack.type(at: 1) {
     case ALIEN_TNIL, ALIEN_TNONE: result.v.i = 1
-    case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: result.v.i = Memory.address(of: 1, in: state) == nil ? 1 : 0
+    case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: result.v.i = Memory.address(of: 1, in: stack) == nil ? 1 : 0
     default:
-        return AlienError.wrongType(1, of: "isnull", expected: "pointer", got: LuaStack(state).typeName(at: 1)).report()
+        return AlienError.wrongType(1, of: "isnull", expected: "pointer", got: stack.typeName(at: 1)).report()
     }
     out[0] = result
     return 1
@@ -104,15 +92,16 @@ public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
 @_cdecl("alien_core_pointer_tostring")
 public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        if alien_lua_type(state, 1) == ALIEN_TNIL { out[0] = CValue.nilValue; return 1 }
-        let pointer = try Memory.pointerArgument(state, 1, 1, of: "tostring")
-        if alien_lua_type(state, 2) <= ALIEN_TNIL {
-            out[0] = CValue.pointerValue(pointer, kind: ALIEN_VSTR)
+        let stack = LuaStack(state)
+        if stack.type(at: 1) == ALIEN_TNIL { out[0] = CToLua.nilValue; return 1 }
+        let pointer = try stack.pointerArgument(at: 1, argument: 1, of: "tostring")
+        if stack.isNoneOrNil(at: 2) {
+            out[0] = CToLua.pointerValue(pointer, kind: ALIEN_VSTR)
         } else {
-            let length = try optionalInteger(state, 2, 2, of: "tostring", default: 0)
+            let length = try stack.optionalInteger(at: 2, argument: 2, of: "tostring", default: 0)
             guard length >= 0 else { throw .badArgument(2, of: "tostring", .negative("length")) }
-            try Memory.checkRange(state, 1, pointer, count: Int(length), function: "tostring")
-            out[0] = CValue.bytesValue(pointer, count: Int(length))
+            try Memory.checkRange(stack, 1, pointer, count: Int(length), function: "tostring")
+            out[0] = CToLua.bytesValue(pointer, count: Int(length))
         }
         return 1
     }
@@ -123,12 +112,13 @@ public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutabl
 public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ count: UnsafeMutablePointer<Int>,
                                  _ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
+        let stack = LuaStack(state)
         let type = AlienType(rawValue: UInt8(typeCode))!
-        if alien_lua_type(state, 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
-        let address = try Memory.pointerArgument(state, 1, 1, of: "to<type>")
-        let n = try optionalInteger(state, 2, 2, of: "to<type>", default: 1)
+        if stack.type(at: 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
+        let address = try stack.pointerArgument(at: 1, argument: 1, of: "to<type>")
+        let n = try stack.optionalInteger(at: 2, argument: 2, of: "to<type>", default: 1)
         guard n >= 1, n <= 1_000_000 else { throw .badArgument(2, of: .converter(type), .outOfRange("count", from: 1, to: 1_000_000)) }
-        try Memory.checkRange(state, 1, address, count: Int(n) * type.size, function: "to<type>")
+        try Memory.checkRange(stack, 1, address, count: Int(n) * type.size, function: "to<type>")
         count.pointee = Int(n)
         pointer.pointee = address
         return 0
@@ -139,11 +129,5 @@ public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ co
 @_cdecl("alien_core_unpack_value")
 public func alienCoreUnpackValue(_ pointer: UnsafeRawPointer, _ typeCode: Int32, _ i: Int) -> alien_value {
     let type = AlienType(rawValue: UInt8(typeCode))!
-    return CValue.load(type, from: pointer + i * type.size)
-}
-
-/// The code the adapter passes back for a type name (-1 for an unknown name).
-@_cdecl("alien_core_type_code")
-public func alienCoreTypeCode(_ name: UnsafePointer<CChar>) -> Int32 {
-    AlienType(bytes: name, count: strlen(name)).map { Int32($0.rawValue) } ?? -1
+    return CToLua.load(type, from: pointer + i * type.size)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AlienBridge
 import CFFI
 
 /// A function's types, resolved once by `types()` into what a call needs:
@@ -55,5 +56,57 @@ func resolveABI(named name: String?, function: AlienError.FunctionName) throws(A
         return alien_ffi_default_abi()
     case let other?:
         throw .badSignature(function, .unknownABI(other))
+    }
+}
+
+/// Reads `ret, abi, arg...` type names from the stack.
+enum SignatureText {
+    struct Parsed {
+        var returnType: AlienType
+        var abi: ffi_abi
+        var arguments: [AlienType]
+    }
+
+    static func parse(_ stack: LuaStack, firstIndex: Int32, function: AlienError.FunctionName) throws(AlienError) -> Parsed {
+        let returnType: AlienType
+        if stack.isNoneOrNil(at: firstIndex) {
+            returnType = .int
+        } else {
+            returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
+        }
+        var abiName: String?
+        if !stack.isNoneOrNil(at: firstIndex + 1) {
+            guard stack.type(at: firstIndex + 1) == ALIEN_TSTRING else {
+                throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
+            }
+            abiName = stack.string(at: firstIndex + 1)
+        }
+        let abi = try resolveABI(named: abiName, function: function)
+        var arguments: [AlienType] = []
+        let top = stack.top
+        if top >= firstIndex + 2 {
+            for index in (firstIndex + 2)...top {
+                let type = try typeName(stack, at: index, part: .argument(arguments.count + 1), function: function)
+                guard type != .void else {
+                    throw .badSignature(function, .voidArgument(arguments.count + 1))
+                }
+                arguments.append(type)
+            }
+        }
+        guard arguments.count <= Int(ALIEN_MAXARGS) else {
+            throw .badSignature(function, .tooManyArguments(arguments.count))
+        }
+        return Parsed(returnType: returnType, abi: abi, arguments: arguments)
+    }
+
+    static func typeName(_ stack: LuaStack, at index: Int32, part: AlienError.SignaturePart,
+                         function: AlienError.FunctionName) throws(AlienError) -> AlienType {
+        guard let name = stack.bytes(at: index) else {
+            throw .badSignature(function, .notATypeName(part, got: stack.typeName(at: index)))
+        }
+        guard let type = AlienType(name: name) else {
+            throw .unknownType(stack.string(at: index) ?? "?", in: function, part: part)
+        }
+        return type
     }
 }

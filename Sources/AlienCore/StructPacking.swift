@@ -7,20 +7,10 @@ import AlienBridge
 
 /// `alien.struct`: pack, unpack, size and offset over StructFormat.
 enum StructPacking {
-    /// The format string at stack index 1.
-    static func format(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeRawBufferPointer {
-        var length = 0
-        guard let bytes = alien_lua_tostring(state, 1, &length) else {
-            throw .wrongType(1, of: .named(function), expected: "format string", got: LuaStack(state).typeName(at: 1))
-        }
-        return UnsafeRawBufferPointer(start: bytes, count: length)
-    }
-
     /// Packs the values at stack indexes 2...last; measures only when `memory` is nil.
     /// Returns the packed size.
-    static func pack(_ state: OpaquePointer, last: Int32, into memory: UnsafeMutableRawPointer?) throws(AlienError) -> Int {
-        var reader = StructFormat(try format(state, function: "pack"), function: "pack")
-        let stack = LuaStack(state)
+    static func pack(_ stack: LuaStack, last: Int32, into memory: UnsafeMutableRawPointer?) throws(AlienError) -> Int {
+        var reader = StructFormat(try stack.formatArgument(of: "pack"), function: "pack")
         var position = 0
         var argument: Int32 = 2
         func missing(_ expected: StaticString) -> AlienError {
@@ -49,8 +39,8 @@ enum StructPacking {
             case .chars, .string:
                 guard argument <= last else { throw missing("string") }
                 if stack.type(at: argument) == ALIEN_TNUMBER { throw .convertToString(argument) }
-                var length = 0
-                guard let bytes = alien_lua_tostring(state, argument, &length) else { throw missing("string") }
+                guard let string = stack.bytes(at: argument), let bytes = string.baseAddress else { throw missing("string") }
+                let length = string.count
                 if item.kind == .string {
                     size = length + 1
                     if let target { memcpy(target, bytes, length); target.storeBytes(of: 0, toByteOffset: length, as: UInt8.self) }
@@ -67,7 +57,7 @@ enum StructPacking {
                 let pointer: UnsafeMutableRawPointer?
                 switch stack.type(at: argument) {
                 case ALIEN_TNIL: pointer = nil
-                case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: pointer = Memory.address(of: argument, in: state)
+                case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: pointer = Memory.address(of: argument, in: stack)
                 default: throw missing("pointer")
                 }
                 target?.storeBytes(of: pointer, as: UnsafeMutableRawPointer?.self)
@@ -81,20 +71,18 @@ enum StructPacking {
 
     /// The data unpack reads: a string, a buffer (size optional) or light userdata (size required),
     /// and the stack index of the starting position argument.
-    static func data(_ state: OpaquePointer) throws(AlienError) -> (bytes: UnsafeRawPointer, count: Int, positionIndex: Int32) {
-        let stack = LuaStack(state)
+    static func data(_ stack: LuaStack) throws(AlienError) -> (bytes: UnsafeRawPointer, count: Int, positionIndex: Int32) {
         switch stack.type(at: 2) {
         case ALIEN_TSTRING:
-            var length = 0
-            let bytes = alien_lua_tostring(state, 2, &length)!
-            return (UnsafeRawPointer(bytes), length, 3)
+            let string = stack.bytes(at: 2)!
+            return (string.baseAddress!, string.count, 3)
         case ALIEN_TUSERDATA, ALIEN_TLIGHTUSERDATA:
-            guard let address = Memory.address(of: 2, in: state) else {
+            guard let address = Memory.address(of: 2, in: stack) else {
                 throw .wrongType(2, of: "unpack", expected: "data", got: .null)
             }
-            let buffer = BufferObject.at(2, in: state)
+            let buffer = BufferObject.at(2, in: stack)
             var count: Int64
-            if stack.type(at: 3) <= ALIEN_TNIL, let buffer, buffer.pointee.isChecked {
+            if stack.isNoneOrNil(at: 3), let buffer, buffer.pointee.isChecked {
                 count = Int64(buffer.pointee.size)
             } else {
                 guard let size = stack.integer(at: 3), size >= 0 else {
@@ -113,10 +101,10 @@ enum StructPacking {
 
     /// Unpacks into `out` (at most `capacity` values); returns the count, or
     /// nil when `out` is too small.
-    static func unpack(_ state: OpaquePointer, into out: UnsafeMutablePointer<alien_value>, capacity: Int) throws(AlienError) -> Int32? {
-        var reader = StructFormat(try format(state, function: "unpack"), function: "unpack")
-        let (data, count, positionIndex) = try self.data(state)
-        let start = try optionalInteger(state, positionIndex, Int(positionIndex), of: "unpack", default: 1)
+    static func unpack(_ stack: LuaStack, into out: UnsafeMutablePointer<alien_value>, capacity: Int) throws(AlienError) -> Int32? {
+        var reader = StructFormat(try stack.formatArgument(of: "unpack"), function: "unpack")
+        let (data, count, positionIndex) = try self.data(stack)
+        let start = try stack.optionalInteger(at: positionIndex, argument: Int(positionIndex), of: "unpack", default: 1)
         guard start >= 1, start - 1 <= Int64(count) else {
             throw .badArgument(Int(positionIndex), of: "unpack", .positionOutside(start, count: count))
         }
@@ -141,24 +129,24 @@ enum StructPacking {
                 value = nil
             case .integer(let signed):
                 let integer = StructIntegers.load(size: size, bigEndian: item.bigEndian, signed: signed, from: memory)
-                value = CValue.integerValue(integer, of: signed || size < 8 ? .longlong : .ulonglong)
+                value = CToLua.integerValue(integer, of: signed || size < 8 ? .longlong : .ulonglong)
             case .float:
                 let bits = UInt32(truncatingIfNeeded: StructIntegers.load(size: 4, bigEndian: item.bigEndian, signed: false, from: memory))
-                value = CValue.numberValue(Double(Float(bitPattern: bits)))
+                value = CToLua.numberValue(Double(Float(bitPattern: bits)))
             case .double:
                 let bits = UInt64(bitPattern: StructIntegers.load(size: 8, bigEndian: item.bigEndian, signed: false, from: memory))
-                value = CValue.numberValue(Double(bitPattern: bits))
+                value = CToLua.numberValue(Double(bitPattern: bits))
             case .chars:
-                value = CValue.bytesValue(memory, count: size)
+                value = CToLua.bytesValue(memory, count: size)
             case .string:
                 guard let end = memchr(memory, 0, count - position) else {
                     throw .unfinishedString(position: position + 1)
                 }
                 let length = memory.distance(to: UnsafeRawPointer(end))
-                value = CValue.bytesValue(memory, count: length)
+                value = CToLua.bytesValue(memory, count: length)
                 size = length + 1
             case .pointer:
-                value = CValue.pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
+                value = CToLua.pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
             }
             if let value {
                 guard produced < capacity - 1 else { return nil }
@@ -167,7 +155,7 @@ enum StructPacking {
             }
             position += size
         }
-        out[produced] = CValue.integerValue(Int64(position + 1), of: .longlong)
+        out[produced] = CToLua.integerValue(Int64(position + 1), of: .longlong)
         return Int32(produced + 1)
     }
 
@@ -180,8 +168,8 @@ enum StructPacking {
     }
 
     /// Walks a fixed-size format: the size, or the 1-based offset of value `item`.
-    static func measure(_ state: OpaquePointer, upTo item: Int64?, function: StaticString) throws(AlienError) -> Int {
-        var reader = StructFormat(try format(state, function: function), function: function)
+    static func measure(_ stack: LuaStack, upTo item: Int64?, function: StaticString) throws(AlienError) -> Int {
+        var reader = StructFormat(try stack.formatArgument(of: function), function: function)
         var position = 0
         var values: Int64 = 0
         while let next = try reader.next() {
@@ -211,13 +199,14 @@ public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePoin
                                 _ space: UnsafeMutableRawPointer, _ capacity: Int,
                                 _ needed: UnsafeMutablePointer<Int>, _ last: Int32) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let size = try StructPacking.pack(state, last: last, into: nil)
+        let stack = LuaStack(state)
+        let size = try StructPacking.pack(stack, last: last, into: nil)
         guard size <= capacity else {
             needed.pointee = size
             return ALIEN_NEEDSPACE
         }
-        _ = try StructPacking.pack(state, last: last, into: space)
-        out[0] = CValue.bytesValue(space, count: size)
+        _ = try StructPacking.pack(stack, last: last, into: space)
+        out[0] = CToLua.bytesValue(space, count: size)
         return 1
     }
 }
@@ -228,7 +217,7 @@ public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 public func alienCoreStructUnpack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
                                   _ capacity: Int, _ needed: UnsafeMutablePointer<Int>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        guard let count = try StructPacking.unpack(state, into: out, capacity: capacity) else {
+        guard let count = try StructPacking.unpack(LuaStack(state), into: out, capacity: capacity) else {
             needed.pointee = capacity * 4
             return ALIEN_NEEDSPACE
         }
@@ -240,7 +229,7 @@ public func alienCoreStructUnpack(_ state: OpaquePointer, _ out: UnsafeMutablePo
 @_cdecl("alien_core_struct_size")
 public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CValue.integerValue(Int64(try StructPacking.measure(state, upTo: nil, function: "size")), of: .longlong)
+        out[0] = CToLua.integerValue(Int64(try StructPacking.measure(LuaStack(state), upTo: nil, function: "size")), of: .longlong)
         return 1
     }
 }
@@ -249,10 +238,11 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_struct_offset")
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        guard let item = LuaStack(state).integer(at: 2), item >= 1 else {
-            throw .wrongType(2, of: "offset", expected: "item number from 1", got: LuaStack(state).typeName(at: 2))
+        let stack = LuaStack(state)
+        guard let item = stack.integer(at: 2), item >= 1 else {
+            throw .wrongType(2, of: "offset", expected: "item number from 1", got: stack.typeName(at: 2))
         }
-        out[0] = CValue.integerValue(Int64(try StructPacking.measure(state, upTo: item, function: "offset")), of: .longlong)
+        out[0] = CToLua.integerValue(Int64(try StructPacking.measure(stack, upTo: item, function: "offset")), of: .longlong)
         return 1
     }
 }

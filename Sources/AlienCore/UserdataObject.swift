@@ -11,9 +11,9 @@ protocol UserdataObject {
 extension UserdataObject {
     /// The object at a stack index, or nil if the value is something else.
     @inline(__always)
-    static func at(_ index: Int32, in state: OpaquePointer) -> UnsafeMutablePointer<Self>? {
+    static func at(_ index: Int32, in stack: LuaStack) -> UnsafeMutablePointer<Self>? {
         var size = 0
-        guard let head = alien_lua_toobject(state, index, &size), Int(head.pointee.kind) == objectKind,
+        guard let head = alien_lua_toobject(stack.state, index, &size), Int(head.pointee.kind) == objectKind,
               size >= MemoryLayout<Self>.size else { return nil }
         return UnsafeMutableRawPointer(head).assumingMemoryBound(to: Self.self)
     }
@@ -35,9 +35,9 @@ enum AlienObject {
     case array(UnsafeMutablePointer<ArrayObject>), instance(UnsafeMutablePointer<InstanceObject>), tagged
 
     @inline(__always)
-    static func at(_ index: Int32, in state: OpaquePointer) -> AlienObject? {
+    static func at(_ index: Int32, in stack: LuaStack) -> AlienObject? {
         var size = 0
-        guard let head = alien_lua_toobject(state, index, &size) else { return nil }
+        guard let head = alien_lua_toobject(stack.state, index, &size) else { return nil }
         let block = UnsafeMutableRawPointer(head)
         switch Int(head.pointee.kind) {
         case ALIEN_OBJECT_FUNCTION where size >= MemoryLayout<FunctionObject>.size:

@@ -32,10 +32,10 @@ struct TypeTableTests {
     @Test("signedness drives widening")
     func signedness() {
         #expect(AlienType.byte.isSigned && !AlienType.char.isSigned)
-        #expect(CValue.narrow(0xFF, to: .byte) == -1)
-        #expect(CValue.narrow(0xFF, to: .char) == 255)
-        #expect(CValue.narrow(0xFFFF_FFFF, to: .int) == -1)
-        #expect(CValue.narrow(0xFFFF_FFFF, to: .uint) == 4_294_967_295)
+        #expect(AlienType.byte.narrow(0xFF) == -1)
+        #expect(AlienType.char.narrow(0xFF) == 255)
+        #expect(AlienType.int.narrow(0xFFFF_FFFF) == -1)
+        #expect(AlienType.uint.narrow(0xFFFF_FFFF) == 4_294_967_295)
     }
 
     @Test("ref types point at their referent")
@@ -61,9 +61,9 @@ struct TypeTableTests {
     func storing() {
         var word: UInt64 = 0
         withUnsafeMutableBytes(of: &word) { bytes in
-            CValue.storeInteger(-1, as: .short, to: bytes.baseAddress!)
-            #expect(CValue.loadInteger(.short, from: bytes.baseAddress!) == -1)
-            #expect(CValue.loadInteger(.ushort, from: bytes.baseAddress!) == 65535)
+            AlienType.short.storeInteger(-1, to: bytes.baseAddress!)
+            #expect(AlienType.short.loadInteger(from: bytes.baseAddress!) == -1)
+            #expect(AlienType.ushort.loadInteger(from: bytes.baseAddress!) == 65535)
         }
         #expect(word == 0xFFFF)
     }

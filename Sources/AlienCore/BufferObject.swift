@@ -58,12 +58,9 @@ struct BufferObject: UserdataObject {
         }
         return data + Int(offset - 1)
     }
-}
 
-extension Memory {
     /// How many bytes of inline storage `alien.buffer(arg)` needs, checking the argument.
-    static func bufferRequest(_ state: OpaquePointer) throws(AlienError) -> Int {
-        let stack = LuaStack(state)
+    static func requestedSize(_ stack: LuaStack) throws(AlienError) -> Int {
         switch stack.type(at: 1) {
         case ALIEN_TNONE, ALIEN_TNIL:
             return Int(BUFSIZ)
@@ -73,9 +70,7 @@ extension Memory {
             }
             return Int(size)
         case ALIEN_TSTRING:
-            var length = 0
-            _ = alien_lua_tostring(state, 1, &length)
-            return length + 1
+            return (stack.bytes(at: 1)?.count ?? 0) + 1
         case ALIEN_TLIGHTUSERDATA:
             return 0
         default:
@@ -88,7 +83,7 @@ extension Memory {
 @_cdecl("alien_core_buffer_request")
 public func alienCoreBufferRequest(_ state: OpaquePointer, _ size: UnsafeMutablePointer<Int>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        size.pointee = BufferObject.headerSize + (try Memory.bufferRequest(state))
+        size.pointee = BufferObject.headerSize + (try BufferObject.requestedSize(LuaStack(state)))
         return 0
     }
 }
@@ -100,12 +95,13 @@ public func alienCoreBufferInit(_ state: OpaquePointer, _ block: UnsafeMutableRa
                                 _ source: Int32) {
     let inline = block + BufferObject.headerSize
     var buffer = BufferObject(data: inline, size: blockSize - BufferObject.headerSize, storage: .inline)
-    switch source == 0 ? ALIEN_TNONE : alien_lua_type(state, source) {
+    let stack = LuaStack(state)
+    switch source == 0 ? ALIEN_TNONE : stack.type(at: source) {
     case ALIEN_TSTRING:
-        var length = 0
-        if let bytes = alien_lua_tostring(state, source, &length) { memcpy(inline, bytes, length) }  // the NUL is already there: the block is zeroed
+        // the NUL is already there: the block is zeroed
+        if let bytes = stack.bytes(at: source), let base = bytes.baseAddress { memcpy(inline, base, bytes.count) }
     case ALIEN_TLIGHTUSERDATA:
-        buffer.data = alien_lua_touserdata(state, source)
+        buffer.data = stack.userdata(at: source)
         buffer.size = 0
         buffer.storage = .foreign
     default:
@@ -118,64 +114,13 @@ public func alienCoreBufferInit(_ state: OpaquePointer, _ block: UnsafeMutableRa
 @_cdecl("alien_core_buffer_block_size")
 public func alienCoreBufferBlockSize(_ bytes: Int) -> Int { BufferObject.headerSize + bytes }
 
-/// The buffer named by a method's first argument.
-func bufferArgument(_ state: OpaquePointer, function: StaticString) throws(AlienError) -> UnsafeMutablePointer<BufferObject> {
-    guard let buffer = BufferObject.at(1, in: state) else {
-        throw .wrongType(1, of: .named(function), expected: "alien buffer", got: LuaStack(state).typeName(at: 1))
-    }
-    return buffer
-}
-
-/// An optional integer argument (nil or absent gives `default`).
-func optionalInteger(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString,
-                     default value: Int64) throws(AlienError) -> Int64 {
-    let stack = LuaStack(state)
-    if stack.type(at: index) <= ALIEN_TNIL { return value }
-    guard let integer = stack.integer(at: index) else {
-        throw .wrongType(number, of: .named(function), expected: "number", got: stack.typeName(at: index))
-    }
-    return integer
-}
-
-/// The type named by the string at `index` (default `char` when absent).
-@inline(__always)
-func typeArgument(_ state: OpaquePointer, _ index: Int32, _ number: Int, of function: StaticString) throws(AlienError) -> AlienType {
-    var length = 0
-    guard let bytes = alien_lua_tostring(state, index, &length) else {
-        if alien_lua_type(state, index) <= ALIEN_TNIL { return .char }
-        throw .wrongType(number, of: .named(function), expected: "type name", got: LuaStack(state).typeName(at: index))
-    }
-    guard let type = AlienType(bytes: bytes, count: length), type != .void else {
-        throw .unknownType(LuaStack(state).string(at: index) ?? "?", in: .named(function))
-    }
-    return type
-}
-
-/// The memory for a `type` at the 1-based byte offset at stack index 2 of the
-/// buffer at index 1: shared by `get`, `set`, `buf[i]` and `buf[i] = v`.
-@inline(__always)
-func bufferMemory(_ state: OpaquePointer, for type: AlienType, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
-    let buffer = try bufferArgument(state, function: function)
-    guard let offset = LuaStack(state).integer(at: 2) else {
-        throw .wrongType(1, of: .named(function), expected: "offset", got: LuaStack(state).typeName(at: 2))
-    }
-    return try buffer.pointee.address(offset: offset, count: type.size, function: function)
-}
-
-/// The direct kind (alien_bridge.h) of a type name the adapter may read and
-/// write in a buffer itself, or 0 for the rest (which the core handles).
-@_cdecl("alien_core_scalar_kind")
-public func alienCoreScalarKind(_ name: UnsafePointer<CChar>, _ length: Int) -> Int32 {
-    guard let type = AlienType(bytes: name, count: length), type != .string else { return 0 }
-    return Int32(DirectCall.argumentKind(type) ?? 0)
-}
-
 /// `buf:get(offset [, type])`.
 @_cdecl("alien_core_buffer_get")
 public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let type = try typeArgument(state, 3, 2, of: "get")
-        out[0] = CValue.load(type, from: try bufferMemory(state, for: type, function: "get"), callbackAsFunction: true)
+        let stack = LuaStack(state)
+        let type = try stack.typeArgument(at: 3, argument: 2, of: "get")
+        out[0] = CToLua.load(type, from: try stack.bufferMemory(for: type, of: "get"), callbackAsFunction: true)
         return 1
     }
 }
@@ -184,8 +129,9 @@ public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_set")
 public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let type = try typeArgument(state, 4, 3, of: "set")
-        try LuaToC.store(state, index: 3, as: type, into: try bufferMemory(state, for: type, function: "set"),
+        let stack = LuaStack(state)
+        let type = try stack.typeArgument(at: 4, argument: 3, of: "set")
+        try LuaToC.store(stack, index: 3, as: type, into: try stack.bufferMemory(for: type, of: "set"),
                          context: .argument(2, of: "set"))
         return 0
     }
@@ -195,7 +141,8 @@ public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_byte")
 public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CValue.load(.char, from: try bufferMemory(state, for: .char, function: "index"))
+        let stack = LuaStack(state)
+        out[0] = CToLua.load(.char, from: try stack.bufferMemory(for: .char, of: "index"))
         return 1
     }
 }
@@ -204,7 +151,8 @@ public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_buffer_setbyte")
 public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        try LuaToC.store(state, index: 3, as: .char, into: try bufferMemory(state, for: .char, function: "newindex"),
+        let stack = LuaStack(state)
+        try LuaToC.store(stack, index: 3, as: .char, into: try stack.bufferMemory(for: .char, of: "newindex"),
                          context: .argument(2, of: "newindex"))
         return 0
     }
@@ -214,8 +162,9 @@ public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutableP
 @_cdecl("alien_core_buffer_length")
 public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "len")
-        out[0] = buffer.pointee.isChecked ? CValue.integerValue(Int64(buffer.pointee.size), of: .size_t) : CValue.nilValue
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "len")
+        out[0] = buffer.pointee.isChecked ? CToLua.integerValue(Int64(buffer.pointee.size), of: .size_t) : CToLua.nilValue
         return 1
     }
 }
@@ -224,12 +173,13 @@ public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePo
 @_cdecl("alien_core_buffer_strlen")
 public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "strlen")
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "strlen")
         guard let data = buffer.pointee.data else { throw .noMemory("strlen") }
         let length = buffer.pointee.isChecked
             ? strnlen(data.assumingMemoryBound(to: CChar.self), buffer.pointee.size)
             : strlen(data.assumingMemoryBound(to: CChar.self))
-        out[0] = CValue.integerValue(Int64(length), of: .size_t)
+        out[0] = CToLua.integerValue(Int64(length), of: .size_t)
         return 1
     }
 }
@@ -238,22 +188,23 @@ public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePo
 @_cdecl("alien_core_buffer_tostring")
 public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "tostring")
-        let offset = try optionalInteger(state, 3, 2, of: "tostring", default: 1)
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "tostring")
+        let offset = try stack.optionalInteger(at: 3, argument: 2, of: "tostring", default: 1)
         let start = try buffer.pointee.address(offset: offset, count: 0, function: "tostring")
         var length: Int
-        if LuaStack(state).type(at: 2) <= ALIEN_TNIL {
+        if stack.isNoneOrNil(at: 2) {
             let available = buffer.pointee.size - Int(offset - 1)
             length = buffer.pointee.isChecked
                 ? strnlen(start.assumingMemoryBound(to: CChar.self), available)
                 : strlen(start.assumingMemoryBound(to: CChar.self))
         } else {
-            let requested = try optionalInteger(state, 2, 1, of: "tostring", default: 0)
+            let requested = try stack.optionalInteger(at: 2, argument: 1, of: "tostring", default: 0)
             guard requested >= 0 else { throw .badArgument(1, of: "tostring", .negative("length")) }
             _ = try buffer.pointee.address(offset: offset, count: Int(clamping: requested), function: "tostring")
             length = Int(requested)
         }
-        out[0] = CValue.bytesValue(start, count: length)
+        out[0] = CToLua.bytesValue(start, count: length)
         return 1
     }
 }
@@ -262,9 +213,10 @@ public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutable
 @_cdecl("alien_core_buffer_topointer")
 public func alienCoreBufferToPointer(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "topointer")
-        let offset = try optionalInteger(state, 2, 1, of: "topointer", default: 1)
-        out[0] = CValue.pointerValue(try buffer.pointee.address(offset: offset, count: 0, function: "topointer"))
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "topointer")
+        let offset = try stack.optionalInteger(at: 2, argument: 1, of: "topointer", default: 1)
+        out[0] = CToLua.pointerValue(try buffer.pointee.address(offset: offset, count: 0, function: "topointer"))
         return 1
     }
 }
@@ -273,16 +225,16 @@ public func alienCoreBufferToPointer(_ state: OpaquePointer, _ out: UnsafeMutabl
 @_cdecl("alien_core_buffer_tooffset")
 public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "tooffset")
-        guard alien_lua_type(state, 2) == ALIEN_TLIGHTUSERDATA || alien_lua_type(state, 2) == ALIEN_TUSERDATA,
-              let pointer = Memory.address(of: 2, in: state), let data = buffer.pointee.data else {
-            throw .wrongType(1, of: "tooffset", expected: "pointer", got: LuaStack(state).typeName(at: 2))
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "tooffset")
+        guard stack.isUserdata(at: 2), let pointer = Memory.address(of: 2, in: stack), let data = buffer.pointee.data else {
+            throw .wrongType(1, of: "tooffset", expected: "pointer", got: stack.typeName(at: 2))
         }
         let distance = data.distance(to: pointer)
         if buffer.pointee.isChecked && (distance < 0 || distance > buffer.pointee.size) {
-            out[0] = CValue.nilValue
+            out[0] = CToLua.nilValue
         } else {
-            out[0] = CValue.integerValue(Int64(distance + 1), of: .ptrdiff_t)
+            out[0] = CToLua.integerValue(Int64(distance + 1), of: .ptrdiff_t)
         }
         return 1
     }
@@ -292,9 +244,10 @@ public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutable
 @_cdecl("alien_core_buffer_realloc")
 public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors { () throws(AlienError) -> Int32 in
-        let buffer = try bufferArgument(state, function: "realloc")
+        let stack = LuaStack(state)
+        let buffer = try stack.bufferArgument(of: "realloc")
         guard buffer.pointee.isChecked else { throw .reallocForeign(array: false) }
-        guard let requested = LuaStack(state).integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
+        guard let requested = stack.integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
             throw .badArgument(1, of: "realloc", .outOfRange("size", from: 0, to: Int(Int32.max)))
         }
         let newSize = Int(requested)

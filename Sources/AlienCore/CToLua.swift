@@ -1,26 +1,9 @@
 import AlienBridge
 
-/// Moving scalar values between C memory and Lua, by alien type.
-/// Shared by calls, callbacks, buffers, arrays and structs.
-enum CValue {
-    /// Stores the low bytes of `value` as an integer of `type`'s width.
-    @inline(__always)
-    static func storeInteger(_ value: Int64, as type: AlienType, to memory: UnsafeMutableRawPointer) {
-        alien_kind_store(type.kind, memory, value)
-    }
-
-    /// Reads an integer of `type` from memory, sign- or zero-extended.
-    @inline(__always)
-    static func loadInteger(_ type: AlienType, from memory: UnsafeRawPointer) -> Int64 {
-        alien_kind_load(type.kind, memory)
-    }
-
-    /// Narrows a widened integer (libffi returns small integers as a full ffi_arg) to `type`.
-    @inline(__always)
-    static func narrow(_ value: UInt64, to type: AlienType) -> Int64 {
-        alien_kind_widen(type.kind, Int64(bitPattern: value))
-    }
-
+/// C values and memory to the `alien_value` records the adapter pushes as
+/// Lua values, by alien type. Shared by calls, callbacks, buffers, arrays and
+/// structs. (The other direction is LuaToC.)
+enum CToLua {
     /// The Lua value for an integer of `type`.
     @inline(__always)
     static func integerValue(_ value: Int64, of type: AlienType) -> alien_value {
@@ -78,7 +61,17 @@ enum CValue {
         case .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble:
             return pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
         default:
-            return integerValue(loadInteger(type, from: memory), of: type)
+            return integerValue(type.loadInteger(from: memory), of: type)
         }
+    }
+
+    /// A C function's return value as libffi leaves it: integers narrower
+    /// than a register are widened to a full ffi_arg.
+    @inline(__always)
+    static func returnValue(_ type: AlienType, at memory: UnsafeRawPointer) -> alien_value {
+        if type.isInteger {
+            return integerValue(type.narrow(memory.load(as: UInt64.self)), of: type)
+        }
+        return load(type, from: memory)
     }
 }

@@ -1,0 +1,93 @@
+import AlienBridge
+
+/// Checks of the arguments of module functions and methods: each gives the
+/// value the function wants or throws the error that names the function and
+/// the argument. `index` is the stack index, `argument` the number the
+/// message shows (they differ for methods, whose object is index 1).
+extension LuaStack {
+    /// A required string.
+    func requireString(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> String {
+        guard type(at: index) == ALIEN_TSTRING, let text = string(at: index) else {
+            throw .wrongType(argument, of: .named(function), expected: "string", got: typeName(at: index))
+        }
+        return text
+    }
+
+    /// An optional integer (nil or absent gives `default`).
+    func optionalInteger(at index: Int32, argument: Int, of function: StaticString,
+                         default value: Int64) throws(AlienError) -> Int64 {
+        if isNoneOrNil(at: index) { return value }
+        guard let integer = integer(at: index) else {
+            throw .wrongType(argument, of: .named(function), expected: "number", got: typeName(at: index))
+        }
+        return integer
+    }
+
+    /// The type named by the string at `index` (`char` when absent). Constant
+    /// time, no copy of the name (DESIGN.md: no type-name search on the hot path).
+    @inline(__always)
+    func typeArgument(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> AlienType {
+        guard let name = bytes(at: index) else {
+            if isNoneOrNil(at: index) { return .char }
+            throw .wrongType(argument, of: .named(function), expected: "type name", got: typeName(at: index))
+        }
+        guard let type = AlienType(name: name), type != .void else {
+            throw .unknownType(string(at: index) ?? "?", in: .named(function))
+        }
+        return type
+    }
+
+    /// The type named by the string at stack index 1 (`alien.sizeof`, `alien.align`).
+    func namedType(of function: StaticString) throws(AlienError) -> AlienType {
+        let name = try requireString(at: 1, argument: 1, of: function)
+        guard let type = AlienType(name: name) else { throw .unknownType(name, in: .named(function)) }
+        return type
+    }
+
+    /// A required pointer: userdata (light or full: buffers give their
+    /// contents), or a string's bytes when `strings` allows it.
+    func pointerArgument(at index: Int32, argument: Int, of function: StaticString,
+                         strings: Bool = false) throws(AlienError) -> UnsafeMutableRawPointer {
+        if strings, let bytes = cString(at: index) { return UnsafeMutableRawPointer(mutating: bytes) }
+        guard isUserdata(at: index), let pointer = Memory.address(of: index, in: self) else {
+            throw .wrongType(argument, of: .named(function), expected: "pointer",
+                             got: type(at: index) == ALIEN_TLIGHTUSERDATA ? .null : typeName(at: index))
+        }
+        return pointer
+    }
+
+    /// The buffer a method is called on (stack index 1).
+    func bufferArgument(of function: StaticString) throws(AlienError) -> UnsafeMutablePointer<BufferObject> {
+        guard let buffer = BufferObject.at(1, in: self) else {
+            throw .wrongType(1, of: .named(function), expected: "alien buffer", got: typeName(at: 1))
+        }
+        return buffer
+    }
+
+    /// The memory for a `type` at the 1-based byte offset at stack index 2 of
+    /// the buffer at index 1: shared by `get`, `set`, `buf[i]` and `buf[i] = v`.
+    @inline(__always)
+    func bufferMemory(for type: AlienType, of function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+        let buffer = try bufferArgument(of: function)
+        guard let offset = integer(at: 2) else {
+            throw .wrongType(1, of: .named(function), expected: "offset", got: typeName(at: 2))
+        }
+        return try buffer.pointee.address(offset: offset, count: type.size, function: function)
+    }
+
+    /// The array a method is called on (stack index 1).
+    func arrayArgument(of function: StaticString) throws(AlienError) -> UnsafeMutablePointer<ArrayObject> {
+        guard let array = ArrayObject.at(1, in: self) else {
+            throw .wrongType(1, of: .named(function), expected: "alien array", got: typeName(at: 1))
+        }
+        return array
+    }
+
+    /// The format string of an `alien.struct` function (stack index 1).
+    func formatArgument(of function: StaticString) throws(AlienError) -> UnsafeRawBufferPointer {
+        guard let format = bytes(at: 1) else {
+            throw .wrongType(1, of: .named(function), expected: "format string", got: typeName(at: 1))
+        }
+        return format
+    }
+}
