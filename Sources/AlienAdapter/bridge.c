@@ -43,10 +43,10 @@ void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
 }
 
 alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
-    alien_object_head *head;
-    if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
+    /* lua_touserdata is NULL for all but userdata, and a light userdata's length is 0. */
+    alien_object_head *head = (alien_object_head *)lua_touserdata(L, idx);
+    if (head == NULL) return NULL;
     *size = (size_t)alien_rawlen(L, idx);
-    head = (alien_object_head *)lua_touserdata(L, idx);
     return *size >= sizeof *head && head->magic == ALIEN_OBJECT_MAGIC ? head : NULL;
 }
 

@@ -100,8 +100,11 @@ enum {
     ALIEN_KIND_COUNT
 };
 
+/* These helpers are always inlined, so that Swift code calling them (through
+   the clang importer) gets the same straight-line code C does. */
+
 /* sizeof the kind's C type (0 for void). */
-static inline size_t alien_kind_size(int kind) {
+static inline __attribute__((always_inline)) size_t alien_kind_size(int kind) {
     switch (kind) {
 #define ALIEN_KIND_SIZE(name, ctype) case ALIEN_KIND_##name: return sizeof(ctype);
     ALIEN_KINDS(ALIEN_KIND_SIZE)
@@ -113,7 +116,7 @@ static inline size_t alien_kind_size(int kind) {
 /* An integer converted to the kind's C type as C converts (keeping the low
    bits), then widened back to 64 bits as C extends it: sign-extended for
    signed kinds, zero-extended for unsigned ones. Other kinds: unchanged. */
-static inline int64_t alien_kind_widen(int kind, int64_t value) {
+static inline __attribute__((always_inline)) int64_t alien_kind_widen(int kind, int64_t value) {
     switch (kind) {
 #define ALIEN_KIND_WIDEN(name, ctype) case ALIEN_KIND_##name: return (int64_t)(ctype)value;
     ALIEN_INTEGER_KINDS(ALIEN_KIND_WIDEN)
@@ -123,7 +126,7 @@ static inline int64_t alien_kind_widen(int kind, int64_t value) {
 }
 
 /* An integer kind's value read from memory (any alignment), widened. */
-static inline int64_t alien_kind_load(int kind, const void *memory) {
+static inline __attribute__((always_inline)) int64_t alien_kind_load(int kind, const void *memory) {
     switch (kind) {
 #define ALIEN_KIND_LOAD(name, ctype) \
     case ALIEN_KIND_##name: { ctype v; __builtin_memcpy(&v, memory, sizeof v); return (int64_t)v; }
@@ -134,7 +137,7 @@ static inline int64_t alien_kind_load(int kind, const void *memory) {
 }
 
 /* An integer stored in memory (any alignment) as the kind's C type. */
-static inline void alien_kind_store(int kind, void *memory, int64_t value) {
+static inline __attribute__((always_inline)) void alien_kind_store(int kind, void *memory, int64_t value) {
     switch (kind) {
 #define ALIEN_KIND_STORE(name, ctype) \
     case ALIEN_KIND_##name: { ctype v = (ctype)value; __builtin_memcpy(memory, &v, sizeof v); return; }
