@@ -341,3 +341,9 @@ func reportingErrors(_ body: () throws(AlienError) -> Int32) -> Int32 {
         return error.report()
     }
 }
+
+/// The same for an entry point that reads the Lua stack of `state`.
+@inline(__always)
+func reportingErrors(_ state: OpaquePointer, _ body: (LuaStack) throws(AlienError) -> Int32) -> Int32 {
+    reportingErrors { () throws(AlienError) -> Int32 in try body(LuaStack(state)) }
+}

@@ -29,8 +29,7 @@ public func alienCoreArraySize() -> Int { MemoryLayout<ArrayObject>.size }
 @_cdecl("alien_core_array_plan")
 public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePointer<Int>,
                                _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard stack.type(at: 1) == ALIEN_TSTRING else {
             throw .wrongType(1, of: "array", expected: "type name", got: stack.typeName(at: 1))
         }
@@ -74,8 +73,7 @@ public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRaw
 /// `arr[i]`.
 @_cdecl("alien_core_array_get")
 public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
         guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
         out[0] = CToLua.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
@@ -88,8 +86,7 @@ public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 /// whose address is now stored), else 0.
 @_cdecl("alien_core_array_set")
 public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "newindex")
         guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
         let type = array.pointee.type
@@ -105,8 +102,7 @@ public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 /// `arr.type`, `arr.length`, `arr.size`; nil for other names (the adapter serves methods and `buffer`).
 @_cdecl("alien_core_array_field")
 public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
         switch stack.string(at: 2) {
         case "type"?:
@@ -125,8 +121,7 @@ public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 /// `#arr`.
 @_cdecl("alien_core_array_length")
 public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         out[0] = CToLua.integerValue(Int64(try stack.arrayArgument(of: "len").pointee.length), of: .size_t)
         return 1
     }
@@ -135,8 +130,7 @@ public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePoi
 /// `arr:realloc(n)`, step one: the byte size the buffer must be resized to.
 @_cdecl("alien_core_array_realloc_plan")
 public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "realloc")
         let size = array.pointee.type.size
         guard let count = stack.integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {

@@ -59,6 +59,13 @@ struct BufferObject: UserdataObject {
         return data + Int(offset - 1)
     }
 
+    /// strlen of the bytes at `start` (inside the buffer), never past the end of alien's own buffers.
+    func stringLength(at start: UnsafeMutableRawPointer) -> Int {
+        let characters = start.assumingMemoryBound(to: CChar.self)
+        guard isChecked, let data else { return strlen(characters) }
+        return strnlen(characters, size - data.distance(to: start))
+    }
+
     /// How many bytes of inline storage `alien.buffer(arg)` needs, checking the argument.
     static func requestedSize(_ stack: LuaStack) throws(AlienError) -> Int {
         switch stack.type(at: 1) {
@@ -82,8 +89,8 @@ struct BufferObject: UserdataObject {
 /// `alien.buffer(...)`, step one: the inline size the adapter allocates.
 @_cdecl("alien_core_buffer_request")
 public func alienCoreBufferRequest(_ state: OpaquePointer, _ size: UnsafeMutablePointer<Int>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        size.pointee = BufferObject.headerSize + (try BufferObject.requestedSize(LuaStack(state)))
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        size.pointee = BufferObject.headerSize + (try BufferObject.requestedSize(stack))
         return 0
     }
 }
@@ -117,8 +124,7 @@ public func alienCoreBufferBlockSize(_ bytes: Int) -> Int { BufferObject.headerS
 /// `buf:get(offset [, type])`.
 @_cdecl("alien_core_buffer_get")
 public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let type = try stack.typeArgument(at: 3, argument: 2, of: "get")
         out[0] = CToLua.load(type, from: try stack.bufferMemory(for: type, of: "get"), callbackAsFunction: true)
         return 1
@@ -128,8 +134,7 @@ public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 /// `buf:set(offset, value [, type])`.
 @_cdecl("alien_core_buffer_set")
 public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let type = try stack.typeArgument(at: 4, argument: 3, of: "set")
         try LuaToC.store(stack, index: 3, as: type, into: try stack.bufferMemory(for: type, of: "set"),
                          context: .argument(2, of: "set"))
@@ -140,8 +145,7 @@ public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 /// `buf[i]` for a number i: byte i, 1-based, as an unsigned char.
 @_cdecl("alien_core_buffer_byte")
 public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         out[0] = CToLua.load(.char, from: try stack.bufferMemory(for: .char, of: "index"))
         return 1
     }
@@ -150,8 +154,7 @@ public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 /// `buf[i] = v`.
 @_cdecl("alien_core_buffer_setbyte")
 public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         try LuaToC.store(stack, index: 3, as: .char, into: try stack.bufferMemory(for: .char, of: "newindex"),
                          context: .argument(2, of: "newindex"))
         return 0
@@ -161,8 +164,7 @@ public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutableP
 /// `#buf`: the size in bytes (nil for foreign memory, whose size is unknown).
 @_cdecl("alien_core_buffer_length")
 public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "len")
         out[0] = buffer.pointee.isChecked ? CToLua.integerValue(Int64(buffer.pointee.size), of: .size_t) : CToLua.nilValue
         return 1
@@ -172,14 +174,10 @@ public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePo
 /// `buf:strlen()` / `buf:len()`: strlen of the contents (never past the end of alien's own buffers).
 @_cdecl("alien_core_buffer_strlen")
 public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "strlen")
         guard let data = buffer.pointee.data else { throw .noMemory("strlen") }
-        let length = buffer.pointee.isChecked
-            ? strnlen(data.assumingMemoryBound(to: CChar.self), buffer.pointee.size)
-            : strlen(data.assumingMemoryBound(to: CChar.self))
-        out[0] = CToLua.integerValue(Int64(length), of: .size_t)
+        out[0] = CToLua.integerValue(Int64(buffer.pointee.stringLength(at: data)), of: .size_t)
         return 1
     }
 }
@@ -187,17 +185,13 @@ public func alienCoreBufferStrlen(_ state: OpaquePointer, _ out: UnsafeMutablePo
 /// `buf:tostring([len [, offset]])` and `tostring(buf)`.
 @_cdecl("alien_core_buffer_tostring")
 public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "tostring")
         let offset = try stack.optionalInteger(at: 3, argument: 2, of: "tostring", default: 1)
         let start = try buffer.pointee.address(offset: offset, count: 0, function: "tostring")
         var length: Int
         if stack.isNoneOrNil(at: 2) {
-            let available = buffer.pointee.size - Int(offset - 1)
-            length = buffer.pointee.isChecked
-                ? strnlen(start.assumingMemoryBound(to: CChar.self), available)
-                : strlen(start.assumingMemoryBound(to: CChar.self))
+            length = buffer.pointee.stringLength(at: start)
         } else {
             let requested = try stack.optionalInteger(at: 2, argument: 1, of: "tostring", default: 0)
             guard requested >= 0 else { throw .badArgument(1, of: "tostring", .negative("length")) }
@@ -212,8 +206,7 @@ public func alienCoreBufferToString(_ state: OpaquePointer, _ out: UnsafeMutable
 /// `buf:topointer([offset])`.
 @_cdecl("alien_core_buffer_topointer")
 public func alienCoreBufferToPointer(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "topointer")
         let offset = try stack.optionalInteger(at: 2, argument: 1, of: "topointer", default: 1)
         out[0] = CToLua.pointerValue(try buffer.pointee.address(offset: offset, count: 0, function: "topointer"))
@@ -224,8 +217,7 @@ public func alienCoreBufferToPointer(_ state: OpaquePointer, _ out: UnsafeMutabl
 /// `buf:tooffset(ptr)`: the 1-based offset of a pointer into the buffer (nil if outside it).
 @_cdecl("alien_core_buffer_tooffset")
 public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "tooffset")
         guard stack.isUserdata(at: 2), let pointer = Memory.address(of: 2, in: stack), let data = buffer.pointee.data else {
             throw .wrongType(1, of: "tooffset", expected: "pointer", got: stack.typeName(at: 2))
@@ -243,8 +235,7 @@ public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutable
 /// `buf:realloc(n)`: resizes alien's own buffer, keeping the contents; new bytes are zero.
 @_cdecl("alien_core_buffer_realloc")
 public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "realloc")
         guard buffer.pointee.isChecked else { throw .reallocForeign(array: false) }
         guard let requested = stack.integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {

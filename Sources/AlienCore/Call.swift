@@ -12,8 +12,7 @@ import CFFI
 /// resolved by `types()`.
 @_cdecl("alien_core_call")
 public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let function = FunctionObject.at(1, in: stack) else {
             throw .notAnAlienFunction
         }

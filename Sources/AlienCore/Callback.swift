@@ -26,11 +26,11 @@ enum Callback {
 /// Lua function the adapter keeps at registry[block]. The stack is [cb, f, ret, abi, arg...].
 @_cdecl("alien_core_callback_init")
 public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         FunctionObject.initialize(block, address: nil, name: nil, libraryName: nil)
         let function = block.assumingMemoryBound(to: FunctionObject.self)
         function.pointee.isCallback = true
-        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 3, function: "callback")
+        let parsed = try SignatureText.parse(stack, firstIndex: 3, function: "callback")
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
                                            abi: parsed.abi, cif: function.cif, function: "callback")
         var code: UnsafeMutableRawPointer?
@@ -72,9 +72,8 @@ public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
 @_cdecl("alien_core_callback_result")
 public func alienCoreCallbackResult(_ state: OpaquePointer, _ callback: UnsafeMutableRawPointer,
                                     _ result: UnsafeMutableRawPointer) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let type = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature.returnType
-        let stack = LuaStack(state)
         let top = stack.top
         guard type != .void, !stack.isNoneOrNil(at: top) else { return 0 }
         if type.isInteger {

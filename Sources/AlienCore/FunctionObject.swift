@@ -72,8 +72,7 @@ public func alienCoreFunctionSize() -> Int { MemoryLayout<FunctionObject>.size }
 /// `alien.funcptr(ptr)`: the light userdata at stack index 1 becomes an untyped function.
 @_cdecl("alien_core_function_from_pointer")
 public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard stack.isUserdata(at: 1), let address = stack.userdata(at: 1) else {
             FunctionObject.initialize(payload, address: nil, name: nil, libraryName: nil)
             throw .wrongType(1, of: "funcptr", expected: "function pointer", got: stack.typeName(at: 1))
@@ -98,9 +97,9 @@ public func alienCoreFunctionAddress(_ payload: UnsafeMutableRawPointer) -> Unsa
 /// [f, ret, abi, arg1, ..., argN] whichever form the call used.
 @_cdecl("alien_core_function_types")
 public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let function = payload.assumingMemoryBound(to: FunctionObject.self)
-        let parsed = try SignatureText.parse(LuaStack(state), firstIndex: 2, function: .function(function))
+        let parsed = try SignatureText.parse(stack, firstIndex: 2, function: .function(function))
         function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
                                            abi: parsed.abi, cif: function.cif, function: .function(function))

@@ -32,8 +32,8 @@ func fieldMemory(_ stack: LuaStack, codeIndex: Int32, function: StaticString) th
 /// `inst.field`: stack [inst, key, code].
 @_cdecl("alien_core_field_get")
 public func alienCoreFieldGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let (memory, type) = try fieldMemory(LuaStack(state), codeIndex: 3, function: "index")
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        let (memory, type) = try fieldMemory(stack, codeIndex: 3, function: "index")
         out[0] = CToLua.load(type, from: memory, callbackAsFunction: true)
         return 1
     }
@@ -42,8 +42,7 @@ public func alienCoreFieldGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 /// `inst.field = value`: stack [inst, key, value, code].
 @_cdecl("alien_core_field_set")
 public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let (memory, type) = try fieldMemory(stack, codeIndex: 4, function: "newindex")
         try LuaToC.store(stack, index: 3, as: type, into: memory, context: .argument(2, of: "struct field"))
         return 0
@@ -53,8 +52,7 @@ public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 /// Whether the buffer at stack index 1 can hold `size` bytes (foreign memory is taken on trust).
 @_cdecl("alien_core_buffer_fits")
 public func alienCoreBufferFits(_ state: OpaquePointer, _ index: Int32, _ size: Int) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let buffer = BufferObject.at(index, in: stack) else {
             throw .wrongType(1, of: "new", expected: "buffer or pointer", got: stack.typeName(at: index))
         }

@@ -23,14 +23,14 @@ public func alienCoreLibrarySize() -> Int { MemoryLayout<LibraryObject>.size }
 /// or the running process itself when `process` is nonzero (`alien.default`).
 @_cdecl("alien_core_library_open")
 public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer, _ process: Int32) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let library = payload.bindMemory(to: LibraryObject.self, capacity: 1)
         if process != 0 {
             library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: dlopen(nil, RTLD_NOW),
                                                  name: strdup("default"), isProcess: true))
             return 0
         }
-        let name = try LuaStack(state).requireString(at: 1, argument: 1, of: "load")
+        let name = try stack.requireString(at: 1, argument: 1, of: "load")
         switch LibrarySearch.open(name) {
         case .success(let handle):
             library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: handle,
@@ -48,9 +48,9 @@ public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutabl
 @_cdecl("alien_core_library_symbol")
 public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer,
                                    _ function: UnsafeMutableRawPointer) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let library = payload.assumingMemoryBound(to: LibraryObject.self)
-        let symbol = try LuaStack(state).requireString(at: 2, argument: 2, of: "index")
+        let symbol = try stack.requireString(at: 2, argument: 2, of: "index")
         let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
         guard library.pointee.object.isAlive, let handle = library.pointee.handle else {
             throw .library(libraryName, .closed)

@@ -29,8 +29,7 @@ enum Memory {
 /// `alien.memmove(dst, src [, n])`: src may be a string; n defaults to its length.
 @_cdecl("alien_core_memmove")
 public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let destination = try stack.pointerArgument(at: 1, argument: 1, of: "memmove")
         let source = try stack.pointerArgument(at: 2, argument: 2, of: "memmove", strings: true)
         let length = stack.bytes(at: 2)?.count ?? 0
@@ -57,8 +56,7 @@ public func alienCoreMemmove(_ state: OpaquePointer, _ out: UnsafeMutablePointer
 /// `alien.memset(dst, byte, n)`.
 @_cdecl("alien_core_memset")
 public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let destination = try stack.pointerArgument(at: 1, argument: 1, of: "memset")
         guard let byte = stack.integer(at: 2) else {
             throw .wrongType(2, of: "memset", expected: "number", got: stack.typeName(at: 2))
@@ -91,8 +89,7 @@ public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
 /// `alien.tostring(ptr [, len])`: a C string (or len bytes) at ptr; nil for nil.
 @_cdecl("alien_core_pointer_tostring")
 public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         if stack.type(at: 1) == ALIEN_TNIL { out[0] = CToLua.nilValue; return 1 }
         let pointer = try stack.pointerArgument(at: 1, argument: 1, of: "tostring")
         if stack.isNoneOrNil(at: 2) {
@@ -111,8 +108,7 @@ public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutabl
 @_cdecl("alien_core_unpack_count")
 public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ count: UnsafeMutablePointer<Int>,
                                  _ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let type = AlienType(rawValue: UInt8(typeCode))!
         if stack.type(at: 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
         let address = try stack.pointerArgument(at: 1, argument: 1, of: "to<type>")

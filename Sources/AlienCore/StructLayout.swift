@@ -20,8 +20,7 @@ enum StructLayout {
 public func alienCoreStructField(_ state: OpaquePointer, _ typeIndex: Int32, _ fieldNumber: Int32,
                                  _ size: UnsafeMutablePointer<Int>, _ alignment: UnsafeMutablePointer<Int>,
                                  _ offset: UnsafeMutablePointer<Int>, _ code: UnsafeMutablePointer<Int64>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard stack.type(at: typeIndex) == ALIEN_TSTRING else {
             throw .badArgument(1, of: "defstruct", .fieldType(fieldNumber, got: stack.typeName(at: typeIndex)))
         }

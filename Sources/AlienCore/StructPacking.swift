@@ -198,8 +198,7 @@ enum StructPacking {
 public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
                                 _ space: UnsafeMutableRawPointer, _ capacity: Int,
                                 _ needed: UnsafeMutablePointer<Int>, _ last: Int32) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let size = try StructPacking.pack(stack, last: last, into: nil)
         guard size <= capacity else {
             needed.pointee = size
@@ -216,8 +215,8 @@ public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_struct_unpack")
 public func alienCoreStructUnpack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
                                   _ capacity: Int, _ needed: UnsafeMutablePointer<Int>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        guard let count = try StructPacking.unpack(LuaStack(state), into: out, capacity: capacity) else {
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        guard let count = try StructPacking.unpack(stack, into: out, capacity: capacity) else {
             needed.pointee = capacity * 4
             return ALIEN_NEEDSPACE
         }
@@ -228,8 +227,8 @@ public func alienCoreStructUnpack(_ state: OpaquePointer, _ out: UnsafeMutablePo
 /// `alien.struct.size(fmt)`.
 @_cdecl("alien_core_struct_size")
 public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CToLua.integerValue(Int64(try StructPacking.measure(LuaStack(state), upTo: nil, function: "size")), of: .longlong)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        out[0] = CToLua.integerValue(Int64(try StructPacking.measure(stack, upTo: nil, function: "size")), of: .longlong)
         return 1
     }
 }
@@ -237,8 +236,7 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 /// `alien.struct.offset(fmt, n)`: the 1-based offset of value n.
 @_cdecl("alien_core_struct_offset")
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        let stack = LuaStack(state)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let item = stack.integer(at: 2), item >= 1 else {
             throw .wrongType(2, of: "offset", expected: "item number from 1", got: stack.typeName(at: 2))
         }

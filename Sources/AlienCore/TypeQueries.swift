@@ -10,8 +10,8 @@ import AlienBridge
 /// `alien.sizeof(t)`.
 @_cdecl("alien_core_sizeof")
 public func alienCoreSizeof(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CToLua.integerValue(Int64(try LuaStack(state).namedType(of: "sizeof").size), of: .int)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        out[0] = CToLua.integerValue(Int64(try stack.namedType(of: "sizeof").size), of: .int)
         return 1
     }
 }
@@ -19,8 +19,8 @@ public func alienCoreSizeof(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
 /// `alien.align(t)`.
 @_cdecl("alien_core_align")
 public func alienCoreAlign(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
-    reportingErrors { () throws(AlienError) -> Int32 in
-        out[0] = CToLua.integerValue(Int64(try LuaStack(state).namedType(of: "align").alignment), of: .int)
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        out[0] = CToLua.integerValue(Int64(try stack.namedType(of: "align").alignment), of: .int)
         return 1
     }
 }
