@@ -38,6 +38,41 @@ struct TypeTableTests {
         #expect(AlienType.uint.narrow(0xFFFF_FFFF) == 4_294_967_295)
     }
 
+    @Test("each integer type's kind has its C type's width and sign (the kind table in alien_bridge.h)")
+    func kinds() {
+        let integers: [(AlienType, Int, Bool)] = [
+            (.byte, MemoryLayout<CSignedChar>.size, true), (.char, MemoryLayout<CUnsignedChar>.size, false),
+            (.short, MemoryLayout<CShort>.size, true), (.ushort, MemoryLayout<CUnsignedShort>.size, false),
+            (.int, MemoryLayout<CInt>.size, true), (.uint, MemoryLayout<CUnsignedInt>.size, false),
+            (.long, MemoryLayout<CLong>.size, true), (.ulong, MemoryLayout<CUnsignedLong>.size, false),
+            (.longlong, MemoryLayout<CLongLong>.size, true), (.ulonglong, MemoryLayout<CUnsignedLongLong>.size, false),
+            (.ptrdiff_t, MemoryLayout<Int>.size, true), (.size_t, MemoryLayout<UInt>.size, false),
+        ]
+        let wide: Int64 = 0x1234_5678_9ABC_DEF0 | Int64(bitPattern: 0x8000_0000_0000_0080)
+        for (type, size, signed) in integers {
+            #expect(type.isInteger)
+            #expect(alien_kind_size(type.kind) == size, "\(type.name)")
+            if size < 8 {   // the sign shows in how -1 comes back widened
+                #expect((alien_kind_widen(type.kind, -1) < 0) == signed, "\(type.name)")
+            } else {
+                #expect((type.kind == ALIEN_KIND_I64) == signed, "\(type.name)")
+            }
+            #expect(type.isSigned == signed, "\(type.name)")
+            var slot: UInt64 = 0
+            alien_kind_store(type.kind, &slot, wide)
+            #expect(alien_kind_load(type.kind, &slot) == alien_kind_widen(type.kind, wide), "\(type.name)")
+            #expect(slot == (size == 8 ? UInt64(bitPattern: wide) : UInt64(bitPattern: wide) & ((1 << (8 * UInt64(size))) - 1)))
+        }
+        #expect(alien_kind_size(AlienType.float.kind) == MemoryLayout<CFloat>.size)
+        #expect(alien_kind_size(AlienType.double.kind) == MemoryLayout<CDouble>.size)
+        for type in [AlienType.string, .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble] {
+            #expect(alien_kind_size(type.kind) == MemoryLayout<UnsafeRawPointer>.size)
+            #expect(!type.isInteger && !type.isFloatingPoint)
+        }
+        #expect(AlienType.void.kind == ALIEN_KIND_VOID)
+        #expect(Set(AlienType.allCases.map(\.kind)).count == ALIEN_KIND_COUNT)  // every kind in the table is used
+    }
+
     @Test("ref types point at their referent")
     func refs() {
         #expect(AlienType.refChar.referent == .char)

@@ -175,6 +175,11 @@ typedef struct {
     uint8_t reserved[3];
 } alien_object_head;
 
+/* The heads of functions and buffers hold kinds and object kinds in bytes;
+   the adapter compares a head as one 8-byte word. */
+_Static_assert(ALIEN_KIND_COUNT <= 256 && ALIEN_OBJECT_COUNT <= 256, "kinds fit in a byte");
+_Static_assert(sizeof(alien_object_head) == 8, "an object head is one 8-byte word");
+
 /* A block (of `size` bytes) as an alien object of `kind`, or NULL. */
 static inline alien_object_head *alien_object_of(void *block, size_t size, int kind) {
     alien_object_head *head = (alien_object_head *)block;
