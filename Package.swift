@@ -20,13 +20,23 @@ func includes(_ lua: (tag: String, target: String, defaultIncludes: String, env:
     environment[lua.env] ?? lua.defaultIncludes
 }
 
-/// Each alien.so: the Swift runtime linked in statically, only luaopen_* exported,
-/// never unloaded (the static Swift runtime must not go away under live objects).
+/// Each alien.so: only luaopen_* exported, never unloaded (callbacks' code and
+/// the objects of live Lua states must not go away under them).
 let adapterLinkerFlags = [
-    "-static-stdlib",
     "-Xlinker", "--version-script=\(packageRoot)/Sources/AlienAdapter/alien.map",
     "-Xlinker", "-z", "-Xlinker", "nodelete",
     "-Xlinker", "--gc-sections",
+]
+
+/// Release builds compile the core as Embedded Swift: no Swift runtime, no
+/// C++ runtime, only what the core uses of the standard library, compiled in.
+/// Linking with the same flag leaves out the runtime libraries. Debug builds
+/// (and `swift test`) use full Swift, with the standard library linked in
+/// statically, and exclusivity checks that catch a longjmp over a Swift frame.
+let embedded = "Embedded"
+let releaseLinking: [LinkerSetting] = [
+    .unsafeFlags(["-enable-experimental-feature", embedded], .when(configuration: .release)),
+    .unsafeFlags(["-static-stdlib"], .when(configuration: .debug)),
 ]
 
 let adapterTargets: [Target] = luaVersions.map { lua in
@@ -35,7 +45,7 @@ let adapterTargets: [Target] = luaVersions.map { lua in
         dependencies: ["AlienCore", "AlienBridge"],
         publicHeadersPath: ".",
         cSettings: [.unsafeFlags(["-I", includes(lua), "-I", "\(packageRoot)/Sources/AlienAdapter"])],
-        linkerSettings: [.unsafeFlags(adapterLinkerFlags)]
+        linkerSettings: [.unsafeFlags(adapterLinkerFlags), .linkedLibrary("m")] + releaseLinking
     )
 }
 
@@ -46,11 +56,15 @@ let package = Package(
     },
     targets: [
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        .systemLibrary(name: "CLibc"),
         .target(name: "AlienBridge"),
         .target(
             name: "AlienCore",
-            dependencies: ["AlienBridge", "CFFI"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            dependencies: ["AlienBridge", "CFFI", "CLibc"],
+            swiftSettings: [
+                .enableExperimentalFeature(embedded, .when(configuration: .release)),
+                .unsafeFlags(["-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+            ]
         ),
         // Lua 5.4 itself with the adapter compiled in, for `swift test`.
         .target(

@@ -1,10 +1,6 @@
 import AlienBridge
 import CFFI
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 
 /// The C types a Lua program can name (SPEC section 3).
 /// Names are resolved to this once, when a signature is set; calls only switch on it.
@@ -91,7 +87,7 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
 
     /// "void, byte, char, ..." for error messages.
     public static var validNames: Swift.String {
-        allCases.map(\.name).joined(separator: ", ")
+        allCases.map { $0.name }.joined(separator: ", ")
     }
 
     /// A `ref T` argument: C receives a pointer to a temporary holding T.

@@ -104,14 +104,13 @@ public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
-        switch stack.string(at: 2) {
-        case "type"?:
+        if stack.isString(at: 2, "type") {
             out[0] = CToLua.pointerValue(UnsafeRawPointer(array.pointee.type.staticName.utf8Start), kind: ALIEN_VSTR)
-        case "length"?:
+        } else if stack.isString(at: 2, "length") {
             out[0] = CToLua.integerValue(Int64(array.pointee.length), of: .size_t)
-        case "size"?:
+        } else if stack.isString(at: 2, "size") {
             out[0] = CToLua.integerValue(Int64(array.pointee.type.size), of: .size_t)
-        default:
+        } else {
             out[0] = CToLua.nilValue
         }
         return 1

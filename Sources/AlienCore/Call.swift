@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 import AlienBridge
 import CFFI
 
@@ -46,7 +42,7 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 let result = slotBase + 8 * (2 * count)
                 ffi_call(function.cif, unsafeBitCast(address, to: (@convention(c) () -> Void).self),
                          result, arguments.baseAddress)
-                alien_lua_seterrno(errno)  // read right after C returned
+                alien_lua_seterrno(alien_errno())  // read right after C returned
                 out[0] = CToLua.returnValue(signature.returnType, at: result)
                 var pushed: Int32 = signature.returnType == .void ? 0 : 1
                 if signature.refCount > 0 {

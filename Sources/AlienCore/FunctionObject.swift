@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 import AlienBridge
 import CFFI
 
@@ -13,11 +9,13 @@ struct FunctionObject: UserdataObject {
 
     /// Shared with the adapter, which reads it at the start of the block (a test checks the offset).
     var head: alien_function_head
+    /// Right after the head, so that its offset is known without a key path
+    /// (Embedded Swift has none; a test checks it against MemoryLayout's).
+    var cif: ffi_cif
     /// nil for anonymous functions (funcptr, callbacks).
     var name: UnsafeMutablePointer<CChar>?
     var libraryName: UnsafeMutablePointer<CChar>?
     var signature: Signature
-    var cif: ffi_cif
     /// For callbacks: the libffi closure whose code is `address`. The adapter
     /// keeps the Lua function it runs.
     var closure: UnsafeMutablePointer<ffi_closure>?
@@ -49,9 +47,15 @@ struct FunctionObject: UserdataObject {
         head.object = liveHead
         head.address = address
         payload.bindMemory(to: FunctionObject.self, capacity: 1).initialize(to: FunctionObject(
-            head: head,
+            head: head, cif: ffi_cif(),
             name: name.map { strdup($0) }, libraryName: libraryName.map { strdup($0) },
-            signature: Signature(), cif: ffi_cif(), closure: nil, isCallback: false))
+            signature: Signature(), closure: nil, isCallback: false))
+    }
+
+    /// Where `cif` lies: stored properties are laid out in order, each at its alignment.
+    static var cifOffset: Int {
+        let alignment = MemoryLayout<ffi_cif>.alignment
+        return (MemoryLayout<alien_function_head>.size + alignment - 1) / alignment * alignment
     }
 
     var displayName: String { name.map { String(cString: $0) } ?? "anonymous" }
@@ -61,8 +65,7 @@ extension UnsafeMutablePointer where Pointee == FunctionObject {
     /// The cif stored inline; libffi keeps pointers to it, and Lua never moves a userdata.
     @inline(__always)
     var cif: UnsafeMutablePointer<ffi_cif> {
-        (UnsafeMutableRawPointer(self) + MemoryLayout<FunctionObject>.offset(of: \.cif)!)
-            .assumingMemoryBound(to: ffi_cif.self)
+        (UnsafeMutableRawPointer(self) + FunctionObject.cifOffset).assumingMemoryBound(to: ffi_cif.self)
     }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 import AlienBridge
 
 /// A loaded library, living in the memory of a Lua full userdata.

@@ -1,14 +1,29 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
+
+/// Byte-string searches for file names (no Unicode machinery: the core is
+/// also built as Embedded Swift, which has none of it by default).
+extension Array where Element == UInt8 {
+    func startsWithBytes(_ other: [UInt8]) -> Bool { count >= other.count && self[..<other.count].elementsEqual(other) }
+    func endsWithBytes(_ text: StaticString) -> Bool {
+        let other = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        return count >= other.count && self[(count - other.count)...].elementsEqual(other)
+    }
+    /// The indices of the first occurrence of `text`, if any.
+    func byteRange(of text: StaticString) -> Range<Int>? {
+        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        guard count >= needle.count else { return nil }
+        for start in 0...(count - needle.count) where self[start..<(start + needle.count)].elementsEqual(needle) {
+            return start..<(start + needle.count)
+        }
+        return nil
+    }
+}
 
 /// Where `alien.load(name)` looks for a library (SPEC section 2).
 public enum LibrarySearch {
     /// File names to hand to dlopen, in order, before the ld.so cache is asked.
     public static func candidates(for name: String) -> [String] {
-        if name.contains("/") || hasLibraryExtension(name) {
+        if name.utf8.contains(UInt8(ascii: "/")) || hasLibraryExtension(name) {
             return [name]
         }
         #if os(macOS)
@@ -20,25 +35,30 @@ public enum LibrarySearch {
 
     /// Whether a name already names a file: "libm.so.6", "libz.so", "x.dylib".
     public static func hasLibraryExtension(_ name: String) -> Bool {
-        name.hasSuffix(".so") || name.contains(".so.") || name.hasSuffix(".dylib") || name.hasSuffix(".dll")
+        let bytes = Array(name.utf8)
+        return bytes.endsWithBytes(".so") || bytes.byteRange(of: ".so.") != nil
+            || bytes.endsWithBytes(".dylib") || bytes.endsWithBytes(".dll")
     }
 
     /// Whether a bare name is looked up in the ld.so cache when the candidates fail.
     public static func usesLoaderCache(_ name: String) -> Bool {
-        !name.contains("/") && !hasLibraryExtension(name)
+        !name.utf8.contains(UInt8(ascii: "/")) && !hasLibraryExtension(name)
     }
 
     /// Paths of `libNAME.so*` in `ldconfig -p` output, in the order listed
     /// (`libz.so.1` is found when no unversioned `libz.so` link is installed).
+    /// File names are bytes to the loader, so they are compared as bytes.
     public static func cachedPaths(for name: String, in listing: String) -> [String] {
-        let prefix = "lib\(name).so"
+        let prefix = Array("lib\(name).so".utf8)
         var paths: [String] = []
-        for line in listing.split(separator: "\n") {
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            let sides = trimmed.split(separator: "=>", maxSplits: 1)
-            guard sides.count == 2, let soname = sides[0].split(separator: " ").first,
-                  soname == prefix || soname.hasPrefix(prefix + ".") else { continue }
-            paths.append(String(sides[1].drop(while: { $0 == " " })))
+        for line in Array(listing.utf8).split(separator: UInt8(ascii: "\n")) {
+            let trimmed = line.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            guard let arrow = Array(trimmed).byteRange(of: "=>") else { continue }
+            let left = trimmed.prefix(arrow.lowerBound)
+            guard let soname = left.split(separator: UInt8(ascii: " ")).first,
+                  soname.elementsEqual(prefix) || Array(soname).startsWithBytes(prefix + [UInt8(ascii: ".")]) else { continue }
+            let path = trimmed.dropFirst(arrow.upperBound).drop(while: { $0 == UInt8(ascii: " ") })
+            paths.append(String(decoding: path, as: UTF8.self))
         }
         return paths
     }

@@ -47,6 +47,13 @@ struct LuaStack {
     @inline(__always)
     func cString(at index: Int32) -> UnsafePointer<CChar>? { alien_lua_tostring(state, index, nil) }
 
+    /// Whether the value is a string of exactly these bytes. Byte comparison:
+    /// String's own == needs Unicode tables, which Embedded Swift leaves out.
+    func isString(at index: Int32, _ text: StaticString) -> Bool {
+        guard let bytes = bytes(at: index), bytes.count == text.utf8CodeUnitCount else { return false }
+        return bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// A copy of a string value (numbers are not converted: nil).
     func string(at index: Int32) -> String? {
         bytes(at: index).map { String(decoding: $0, as: UTF8.self) }

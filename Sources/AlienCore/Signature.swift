@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 import AlienBridge
 import CFFI
 
@@ -33,7 +29,7 @@ struct Signature {
         argumentTypes = types
         ffiArgumentTypes = ffiTypes
         argumentCount = Int32(count)
-        refCount = Int32(arguments.filter(\.isRef).count)
+        refCount = Int32(arguments.filter { $0.isRef }.count)
         self.returnType = returnType
         guard ffi_prep_cif(cif, abi, UInt32(count), returnType.ffiType, ffiTypes) == FFI_OK else {
             release()
@@ -49,14 +45,14 @@ struct Signature {
     }
 }
 
-/// The ABI a name stands for: "default", "cdecl", or "stdcall" (default where there is none).
-func resolveABI(named name: String?, function: AlienError.FunctionName) throws(AlienError) -> ffi_abi {
-    switch name {
-    case nil, "default", "cdecl", "stdcall":
+/// The ABI named by the string at `index`, or nil there: "default", "cdecl",
+/// or "stdcall" (the default where the platform has no such convention).
+func resolveABI(_ stack: LuaStack, at index: Int32, function: AlienError.FunctionName) throws(AlienError) -> ffi_abi {
+    if stack.isNoneOrNil(at: index) || stack.isString(at: index, "default") || stack.isString(at: index, "cdecl")
+        || stack.isString(at: index, "stdcall") {
         return alien_ffi_default_abi()
-    case let other?:
-        throw .badSignature(function, .unknownABI(other))
     }
+    throw .badSignature(function, .unknownABI(stack.string(at: index) ?? "?"))
 }
 
 /// Reads `ret, abi, arg...` type names from the stack.
@@ -74,14 +70,10 @@ enum SignatureText {
         } else {
             returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
         }
-        var abiName: String?
-        if !stack.isNoneOrNil(at: firstIndex + 1) {
-            guard stack.type(at: firstIndex + 1) == ALIEN_TSTRING else {
-                throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
-            }
-            abiName = stack.string(at: firstIndex + 1)
+        if !stack.isNoneOrNil(at: firstIndex + 1) && stack.type(at: firstIndex + 1) != ALIEN_TSTRING {
+            throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
         }
-        let abi = try resolveABI(named: abiName, function: function)
+        let abi = try resolveABI(stack, at: firstIndex + 1, function: function)
         var arguments: [AlienType] = []
         let top = stack.top
         if top >= firstIndex + 2 {

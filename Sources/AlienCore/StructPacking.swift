@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibc
 import AlienBridge
 
 /// `alien.struct`: pack, unpack, size and offset over StructFormat.

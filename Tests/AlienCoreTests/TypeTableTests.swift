@@ -114,6 +114,7 @@ struct DirectCallTests {
     func headFirst() {
         #expect(MemoryLayout<FunctionObject>.offset(of: \.head) == 0)
         #expect(MemoryLayout<BufferObject>.offset(of: \.head) == 0)
+        #expect(MemoryLayout<FunctionObject>.offset(of: \.cif) == FunctionObject.cifOffset)
     }
 
     @Test("simple integer and double signatures are planned")
