@@ -89,8 +89,7 @@ test: deps
 	@$(MAKE) --no-print-directory all debug testlib
 	@bash ci/check-modules.sh
 	@bash ci/luarocks.sh
-	@bash ci/matrix.sh --debug $(TAGS)
-	@bash ci/threads.sh --debug $(TAGS)
+	@bash ci/lua-tests.sh --debug $(TAGS)
 
 # LuaRocks (rockspec/*.rockspec): `rock` builds for the Lua whose headers are in
 # LUA_INCDIR, `rock-install` copies that alien.so into LIBDIR.
