@@ -60,6 +60,7 @@ static int alien_array_index(lua_State *L) {
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "buffer") == 0) {
+        alien_checkobject(L, 1, ALIEN_OBJECT_ARRAY);
         alien_getuservalue(L, 1);
         lua_getfield(L, -1, "buffer");
         return 1;
@@ -104,6 +105,7 @@ static int alien_array_realloc(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)bytes);
     lua_replace(L, 2);
     if (alien_core_buffer_realloc(L, out) < 0) return alien_raise(L);
+    alien_report_heap(L, (lua_Integer)bytes);
     alien_core_array_set_length(array, (size_t)length);
     for (i = length + 1; i <= old_length; i++) {
         lua_pushnil(L);

@@ -42,6 +42,10 @@ void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
     return lua_touserdata(L, idx);
 }
 
+size_t alien_lua_udatasize(lua_State *L, int idx) {
+    return lua_type(L, idx) == LUA_TUSERDATA ? (size_t)alien_rawlen(L, idx) : 0;
+}
+
 alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
     /* lua_touserdata is NULL for all but userdata, and a light userdata's length is 0. */
     alien_object_head *head = (alien_object_head *)lua_touserdata(L, idx);

@@ -32,7 +32,21 @@ ALIEN_ENTRY(alien_buffer_topointer, alien_core_buffer_topointer)
 ALIEN_ENTRY(alien_buffer_tooffset, alien_core_buffer_tooffset)
 ALIEN_ENTRY(alien_buffer_core_get, alien_core_buffer_get)
 ALIEN_ENTRY(alien_buffer_core_set, alien_core_buffer_set)
-ALIEN_ENTRY(alien_buffer_realloc, alien_core_buffer_realloc)
+
+/* Heap memory (a buffer after realloc) is invisible to Lua's collector: a
+   step for every KiB allocated keeps the collector's pace with it. */
+static void alien_report_heap(lua_State *L, lua_Integer bytes) {
+    if (bytes >= 1024) lua_gc(L, LUA_GCSTEP, (int)(bytes / 1024 > 0x7fffffff ? 0x7fffffff : bytes / 1024));
+}
+
+/* buf:realloc(n) */
+static int alien_buffer_realloc(lua_State *L) {
+    int n;
+    lua_settop(L, 2);
+    n = alien_run(L, alien_core_buffer_realloc);
+    alien_report_heap(L, lua_tointeger(L, 2));
+    return n;
+}
 
 /* For buf:get/buf:set done here: the memory of a scalar at the 1-based offset
    at index 2 of alien's own buffer at index 1, with the type named at index

@@ -93,15 +93,41 @@ static int alien_callback_cpcall(lua_State *L) {
 }
 #endif
 
+/* Raises the error of a callback nested too deeply (run protected). */
+static int alien_callback_too_deep(lua_State *L) {
+    return luaL_error(L, "alien: callbacks nested more than %d deep", ALIEN_MAX_CALLBACK_DEPTH);
+}
+
+static void alien_callback_run(alien_frame *frame, void *callback, void **arguments, void *result);
+
 void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
     alien_frame *frame = alien_top_frame;
-    const alien_function_head *f = (const alien_function_head *)callback;
-    alien_invocation invocation;
-    lua_State *L;
-    int top, status;
     /* No alien call running on this thread to run Lua on, or one failed already. */
     if (frame == NULL || frame->failed) return;
-    L = frame->L;
+    if (alien_callback_depth >= ALIEN_MAX_CALLBACK_DEPTH) {
+        /* The error, made under protection, stays on top for the call to raise. */
+#ifdef ALIEN_CPCALL_ONLY
+        lua_cpcall(frame->L, alien_callback_too_deep, NULL);
+#else
+        lua_pushcfunction(frame->L, alien_callback_too_deep);
+        lua_pcall(frame->L, 0, 0, 0);
+#endif
+        frame->failed = 1;
+        return;
+    }
+    alien_callback_depth++;
+    ((alien_function_head *)callback)->running++;   /* at most ALIEN_MAX_CALLBACK_DEPTH: fits a byte */
+    alien_callback_run(frame, callback, arguments, result);
+    ((alien_function_head *)callback)->running--;
+    alien_callback_depth--;
+}
+
+/* Runs the callback's Lua function for C on the frame's Lua thread. */
+static void alien_callback_run(alien_frame *frame, void *callback, void **arguments, void *result) {
+    const alien_function_head *f = (const alien_function_head *)callback;
+    alien_invocation invocation;
+    lua_State *L = frame->L;
+    int top, status;
     invocation.callback = callback;
     invocation.arguments = arguments;
     invocation.result = result;

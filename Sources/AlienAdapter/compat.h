@@ -68,9 +68,9 @@ static inline void alien_pushuint64(lua_State *L, uint64_t u) {
 }
 
 /* The value at idx as an exact 64-bit integer when it is one: on 5.3+ a Lua
-   integer or an integral float (or a string of one); before, a number. 0
-   when it is not a number (strings are left to the core on 5.1/5.2).
-   Floats out of the 64-bit range are not taken either. */
+   integer or an integral float (or a string of one); before, an integral
+   number. 0 for anything else (fractions, NaN, numbers out of the 64-bit
+   range; strings on 5.1/5.2), which the core then converts or refuses. */
 static inline int alien_tointeger64(lua_State *L, int idx, int64_t *out) {
 #if LUA_VERSION_NUM >= 503
     int ok;
@@ -82,7 +82,7 @@ static inline int alien_tointeger64(lua_State *L, int idx, int64_t *out) {
     if (n == 0 && lua_type(L, idx) != LUA_TNUMBER) return 0;
     if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0)) return 0;
     *out = (int64_t)n;
-    return 1;
+    return (lua_Number)*out == n;            /* fractions are the core's to convert (or refuse) */
 #endif
 }
 

@@ -84,7 +84,7 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
     double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
     alien_frame frame;
-    int i;
+    int i, result = f->result;                /* read now: a callback may re-type f during the call */
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
         for (i = 0; i < f->count; i++)
             if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])) return -1;
@@ -98,7 +98,7 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     alien_leave(&frame);
     /* One switch, generated from the kind table, narrows and pushes the result
        (U64 is pushed as unsigned: on Luas without integers that differs). */
-    switch (f->result) {
+    switch (result) {
     case ALIEN_KIND_VOID: return 0;
     case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
 #define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: \
@@ -109,7 +109,7 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
 #undef ALIEN_DIRECT_RESULT
     default:                                   /* an address: POINTER or STRING */
         if (ri == 0) lua_pushnil(L);
-        else if (f->result == ALIEN_KIND_STRING) lua_pushstring(L, (const char *)(intptr_t)ri);
+        else if (result == ALIEN_KIND_STRING) lua_pushstring(L, (const char *)(intptr_t)ri);
         else lua_pushlightuserdata(L, (void *)(intptr_t)ri);
         return 1;
     }

@@ -14,7 +14,8 @@ static int alien_load(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_LOADED_KEY);   /* 2 */
     lua_pushvalue(L, 1);
     lua_rawget(L, 2);
-    if (!lua_isnil(L, -1)) return 1;
+    /* a cached library that is still open (one closed by calling __gc by hand is loaded anew) */
+    if (alien_toobject(L, -1, ALIEN_OBJECT_LIBRARY, sizeof(alien_object_head)) != NULL) return 1;
     lua_pop(L, 1);
     library = alien_newobject(L, alien_core_library_size(), ALIEN_OBJECT_LIBRARY);  /* 3 */
     if (alien_core_library_open(L, library, 0) < 0) return alien_raise(L);
@@ -70,9 +71,28 @@ static int alien_library_tostring(lua_State *L) {
     return 1;
 }
 
+/* __gc: closes the library. Its functions (cached in its uservalue) lose
+   their addresses first: collected, they go with it; but Lua code can call
+   __gc by hand, and a function of a closed library must raise an error,
+   not jump into unmapped code. */
 static int alien_library_gc(lua_State *L) {
     void *library = alien_toobject(L, 1, ALIEN_OBJECT_LIBRARY, sizeof(alien_object_head));
-    if (library != NULL) alien_core_library_gc(library);
+    if (library == NULL) return 0;
+    lua_settop(L, 1);
+    alien_getuservalue(L, 1);
+    if (lua_istable(L, 2)) {
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            alien_function_head *f =
+                (alien_function_head *)alien_toobject(L, -1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
+            if (f != NULL) {
+                f->direct = ALIEN_DIRECT_NONE;
+                f->address = NULL;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    alien_core_library_gc(library);
     return 0;
 }
 

@@ -20,8 +20,12 @@ static int alien_directcalls(lua_State *L) {
     return 1;
 }
 
+/* alien.table([narray [, nhash]]): sizes are hints, from 0 to 2^24. */
 static int alien_table(lua_State *L) {
-    lua_createtable(L, (int)luaL_optinteger(L, 1, 0), (int)luaL_optinteger(L, 2, 0));
+    lua_Integer narray = luaL_optinteger(L, 1, 0), nhash = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, narray >= 0 && narray <= (1 << 24), 1, "size must be from 0 to 16777216");
+    luaL_argcheck(L, nhash >= 0 && nhash <= (1 << 24), 2, "size must be from 0 to 16777216");
+    lua_createtable(L, (int)narray, (int)nhash);
     return 1;
 }
 

@@ -34,6 +34,10 @@ typedef struct alien_frame {
 
 static ALIEN_FAST_TLS alien_frame *alien_top_frame;
 static ALIEN_FAST_TLS int alien_errno_value;
+/* Callbacks running on this thread, nested (a comparator that calls qsort
+   that calls the comparator ...): bounded, so that C's stack cannot overflow. */
+static ALIEN_FAST_TLS int alien_callback_depth;
+#define ALIEN_MAX_CALLBACK_DEPTH 150
 static _Thread_local char alien_error_message[1024];
 
 #define ALIEN_SETTINGS_KEY "alien.settings"

@@ -108,13 +108,25 @@ static int alien_defstruct(lua_State *L) {
     return 1;
 }
 
+/* The size of the struct type at index, checked: a table made by defstruct
+   (its metatable) whose size is a whole number of bytes from 1 to 2^31 - 1.
+   Its fields may be changed by Lua code; the core checks every field access
+   against the instance's memory, so a changed size or field code is an
+   error there, never an access out of bounds. */
 static size_t alien_struct_size_of(lua_State *L, int index) {
-    size_t size;
-    luaL_checktype(L, index, LUA_TTABLE);
+    int64_t size;
+    int is_struct = lua_type(L, index) == LUA_TTABLE && lua_getmetatable(L, index);
+    if (is_struct) {
+        luaL_getmetatable(L, ALIEN_STRUCT_MT);
+        is_struct = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (!is_struct) luaL_argerror(L, index, lua_pushfstring(L, "alien struct type expected, got %s", luaL_typename(L, index)));
     lua_getfield(L, index, "size");
-    size = (size_t)lua_tointeger(L, -1);
+    if (!alien_tointeger64(L, -1, &size) || size < 1 || size > 0x7fffffff)
+        luaL_argerror(L, index, "struct size must be a whole number from 1 to 2147483647");
     lua_pop(L, 1);
-    return size;
+    return (size_t)size;
 }
 
 /* st:new([buffer | pointer]): an instance over a new buffer of st.size bytes, or the one given. */
@@ -129,6 +141,10 @@ static int alien_struct_new(lua_State *L) {
         if (alien_core_buffer_fits(L, 2, size) < 0) return alien_raise(L);
         lua_pushvalue(L, 2);
     }
+    lua_pushlightuserdata(L, (void *)&alien_fields_key);
+    lua_rawget(L, 1);
+    if (!lua_istable(L, -1)) luaL_argerror(L, 1, "struct type without its field table");
+    lua_pop(L, 1);
     alien_core_instance_init(L, alien_newobject(L, alien_core_instance_size(), ALIEN_OBJECT_INSTANCE), 3);
     alien_getuservalue(L, 4);               /* the instance keeps its fields and buffer */
     lua_pushlightuserdata(L, (void *)&alien_fields_key);
@@ -159,10 +175,20 @@ static int alien_instance_index(lua_State *L) {     /* [inst, key] */
     return alien_run(L, alien_core_field_get);
 }
 
+/* A string or userdata stored in a field (its address, for a pointer or
+   string field) stays alive as long as the instance: it is pinned in the
+   instance's uservalue under the field's name. */
 static int alien_instance_newindex(lua_State *L) {  /* [inst, key, value] */
+    int type;
     lua_settop(L, 3);
     alien_pushfield(L);                     /* 4: code */
-    return alien_run(L, alien_core_field_set);
+    alien_run(L, alien_core_field_set);
+    type = lua_type(L, 3);
+    alien_getuservalue(L, 1);
+    lua_pushvalue(L, 2);
+    if (type == LUA_TSTRING || type == LUA_TUSERDATA) lua_pushvalue(L, 3); else lua_pushnil(L);
+    lua_rawset(L, -3);
+    return 0;
 }
 
 /* inst(): the backing buffer. */

@@ -13,7 +13,9 @@ typedef struct {
 
 /* Pushes the metatable registered for tag `name`, creating it on first use. */
 static void alien_pushtag(lua_State *L, int name_index) {
-    const char *name = luaL_checkstring(L, name_index);
+    size_t length;
+    const char *name = luaL_checklstring(L, name_index, &length);
+    if (strlen(name) != length) luaL_argerror(L, name_index, "tag name contains a NUL byte");
     lua_pushfstring(L, ALIEN_TAG_PREFIX "%s", name);
     lua_pushvalue(L, -1);
     lua_rawget(L, LUA_REGISTRYINDEX);

@@ -24,6 +24,8 @@ enum AlienError: Error {
     case notAnAlienFunction
     case nullAddress(FunctionName)
     case noTypes(FunctionName)
+    /// `types()` on a function while a call of it is running (a callback of its own).
+    case busy(FunctionName)
     case wrongArgumentCount(FunctionName, given: Int, expected: Int)
 
     // Libraries.
@@ -176,6 +178,8 @@ extension AlienError {
             return "alien: function '\(function.text)' has a NULL address"
         case .noTypes(let function):
             return "alien: function '\(function.text)' has no types; call f:types(...) first"
+        case .busy(let function):
+            return "alien: cannot change the types of '\(function.text)' while a call of it is running"
         case .wrongArgumentCount(let function, let given, let expected):
             return "alien: too \(given < expected ? "few" : "many") arguments (function \(function.text))"
         case .library(let name, .cannotLoad(let reason)):

@@ -13,14 +13,31 @@ extension LuaStack {
         return text
     }
 
-    /// An optional integer (nil or absent gives `default`).
+    /// A required name (of a library, a symbol): a string without NUL bytes,
+    /// which C would silently cut at the first one.
+    func requireName(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> String {
+        let name = try requireString(at: index, argument: argument, of: function)
+        guard !name.utf8.contains(0) else { throw .badArgument(argument, of: .named(function), .note("name contains a NUL byte")) }
+        return name
+    }
+
+    /// An optional size, offset or count (nil or absent gives `default`).
     func optionalInteger(at index: Int32, argument: Int, of function: StaticString,
                          default value: Int64) throws(AlienError) -> Int64 {
         if isNoneOrNil(at: index) { return value }
-        guard let integer = integer(at: index) else {
-            throw .wrongType(argument, of: .named(function), expected: "number", got: typeName(at: index))
+        return try exactInteger(at: index, argument: argument, of: function, expected: "number")
+    }
+
+    /// A size, offset or count: a number with an exact integer value. A
+    /// fraction, NaN or infinity is an error, never rounded or wrapped.
+    @inline(__always)
+    func exactInteger(at index: Int32, argument: Int, of function: StaticString,
+                      expected: StaticString) throws(AlienError) -> Int64 {
+        if let integer = exactInteger(at: index) { return integer }
+        if isNumeric(at: index) {
+            throw .badArgument(argument, of: .named(function), .note("number has no integer representation"))
         }
-        return integer
+        throw .wrongType(argument, of: .named(function), expected: expected, got: typeName(at: index))
     }
 
     /// The type named by the string at `index` (`char` when absent). Constant
@@ -69,9 +86,7 @@ extension LuaStack {
     @inline(__always)
     func bufferMemory(for type: AlienType, of function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
         let buffer = try bufferArgument(of: function)
-        guard let offset = integer(at: 2) else {
-            throw .wrongType(1, of: .named(function), expected: "offset", got: typeName(at: 2))
-        }
+        let offset = try exactInteger(at: 2, argument: 1, of: function, expected: "offset")
         return try buffer.pointee.address(offset: offset, count: type.size, function: function)
     }
 

@@ -11,13 +11,24 @@ struct ArrayObject: UserdataObject {
     var length: Int
     var buffer: UnsafeMutablePointer<BufferObject>
 
-    /// Element `index` (1-based), checked against the length.
+    /// Element `index` (1-based), checked against the length and against the
+    /// buffer's size now (the buffer may have been resized since).
     @inline(__always)
     func element(_ index: Int64, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
-        guard index >= 1, index <= Int64(length), let data = buffer.pointee.data else {
-            throw .indexOutOfRange(index, length: length, function)
+        guard index >= 1, index <= Int64(length), let data = buffer.pointee.data,
+              !buffer.pointee.isChecked || Int(index) * type.size <= buffer.pointee.size else {
+            let usable = buffer.pointee.isChecked ? min(length, buffer.pointee.size / type.size) : length
+            throw .indexOutOfRange(index, length: usable, function)
         }
         return data + Int(index - 1) * type.size
+    }
+
+    /// The index at stack index 2: a number with an exact integer value.
+    @inline(__always)
+    static func index(_ stack: LuaStack) throws(AlienError) -> Int64 {
+        if let index = stack.exactInteger(at: 2) { return index }
+        if stack.isNumeric(at: 2) { throw .badArgument(1, of: "index", .note("number has no integer representation")) }
+        throw .indexNotANumber
     }
 }
 
@@ -37,7 +48,7 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
         let count: Int64
         switch stack.type(at: 2) {
         case ALIEN_TNUMBER:
-            count = stack.integer(at: 2) ?? 0
+            count = try stack.exactInteger(at: 2, argument: 2, of: "array", expected: "length or table")
         case ALIEN_TTABLE:
             count = Int64(stack.rawLength(at: 2))
         default:
@@ -75,7 +86,7 @@ public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRaw
 public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
-        guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
+        let index = try ArrayObject.index(stack)
         out[0] = CToLua.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
                              callbackAsFunction: true)
         return 1
@@ -88,7 +99,7 @@ public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
 public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "newindex")
-        guard let index = stack.integer(at: 2) else { throw .indexNotANumber }
+        let index = try ArrayObject.index(stack)
         let type = array.pointee.type
         try LuaToC.store(stack, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
                          context: .argument(Int(index), of: "array element"))
@@ -132,7 +143,7 @@ public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMut
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "realloc")
         let size = array.pointee.type.size
-        guard let count = stack.integer(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
+        guard let count = stack.exactInteger(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
             throw .badArgument(1, of: "realloc", .outOfRange("length", from: 1, to: Int(Int32.max) / size))
         }
         guard array.pointee.buffer.pointee.isChecked else {

@@ -52,14 +52,14 @@ struct BufferObject: UserdataObject {
                 throw .outOfBounds(function, count: Int64(count), in: .buffer(offset: offset, size: size))
             }
         }
-        return data + Int(offset - 1)
+        return data + Int(truncatingIfNeeded: offset &- 1)   // foreign memory: any offset, on trust, never a trap
     }
 
     /// strlen of the bytes at `start` (inside the buffer), never past the end of alien's own buffers.
     func stringLength(at start: UnsafeMutableRawPointer) -> Int {
         let characters = start.assumingMemoryBound(to: CChar.self)
         guard isChecked, let data else { return strlen(characters) }
-        return strnlen(characters, size - data.distance(to: start))
+        return strnlen(characters, size - Memory.distance(from: data, to: start))
     }
 
     /// How many bytes of inline storage `alien.buffer(arg)` needs, checking the argument.
@@ -68,7 +68,7 @@ struct BufferObject: UserdataObject {
         case ALIEN_TNONE, ALIEN_TNIL:
             return Int(BUFSIZ)
         case ALIEN_TNUMBER:
-            guard let size = stack.integer(at: 1), size >= 0, size <= Int64(Int32.max) else {
+            guard let size = stack.exactInteger(at: 1), size >= 0, size <= Int64(Int32.max) else {
                 throw .badArgument(1, of: "buffer", .outOfRange("size", from: 0, to: Int(Int32.max)))
             }
             return Int(size)
@@ -218,11 +218,11 @@ public func alienCoreBufferToOffset(_ state: OpaquePointer, _ out: UnsafeMutable
         guard stack.isUserdata(at: 2), let pointer = Memory.address(of: 2, in: stack), let data = buffer.pointee.data else {
             throw .wrongType(1, of: "tooffset", expected: "pointer", got: stack.typeName(at: 2))
         }
-        let distance = data.distance(to: pointer)
+        let distance = Memory.distance(from: data, to: pointer)
         if buffer.pointee.isChecked && (distance < 0 || distance > buffer.pointee.size) {
             out[0] = CToLua.nilValue
         } else {
-            out[0] = CToLua.integerValue(Int64(distance + 1), of: .ptrdiff_t)
+            out[0] = CToLua.integerValue(Int64(distance) &+ 1, of: .ptrdiff_t)
         }
         return 1
     }
@@ -234,7 +234,7 @@ public func alienCoreBufferRealloc(_ state: OpaquePointer, _ out: UnsafeMutableP
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "realloc")
         guard buffer.pointee.isChecked else { throw .reallocForeign(array: false) }
-        guard let requested = stack.integer(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
+        guard let requested = stack.exactInteger(at: 2), requested >= 0, requested <= Int64(Int32.max) else {
             throw .badArgument(1, of: "realloc", .outOfRange("size", from: 0, to: Int(Int32.max)))
         }
         let newSize = Int(requested)

@@ -40,8 +40,12 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                     arguments[position] = slot
                 }
                 let result = slotBase + 8 * (2 * count)
+                // While C runs, a callback may call types() on this function: the
+                // signature this call still reads must stay (types() refuses).
+                function.pointee.runningCalls &+= 1
                 ffi_call(function.cif, unsafeBitCast(address, to: (@convention(c) () -> Void).self),
                          result, arguments.baseAddress)
+                function.pointee.runningCalls &-= 1
                 alien_lua_seterrno(alien_errno())  // read right after C returned
                 out[0] = CToLua.returnValue(signature.returnType, at: result)
                 var pushed: Int32 = signature.returnType == .void ? 0 : 1

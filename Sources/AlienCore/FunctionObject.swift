@@ -20,6 +20,8 @@ struct FunctionObject: UserdataObject {
     /// keeps the Lua function it runs.
     var closure: UnsafeMutablePointer<ffi_closure>?
     var isCallback: Bool
+    /// Calls of this function through the core that are running now (nested through callbacks).
+    var runningCalls: Int32 = 0
 
     var address: UnsafeMutableRawPointer? {
         get { head.address }
@@ -76,7 +78,15 @@ public func alienCoreFunctionSize() -> Int { MemoryLayout<FunctionObject>.size }
 @_cdecl("alien_core_function_from_pointer")
 public func alienCoreFunctionFromPointer(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        guard stack.isUserdata(at: 1), let address = stack.userdata(at: 1) else {
+        // A light userdata is an address; an alien function gives its own. Any
+        // other object's block is data, never code.
+        var address: UnsafeMutableRawPointer?
+        if stack.type(at: 1) == ALIEN_TLIGHTUSERDATA {
+            address = stack.userdata(at: 1)
+        } else if case .function(let other)? = AlienObject.at(1, in: stack) {
+            address = other.pointee.address
+        }
+        guard let address else {
             FunctionObject.initialize(payload, address: nil, name: nil, libraryName: nil)
             throw .wrongType(1, of: "funcptr", expected: "function pointer", got: stack.typeName(at: 1))
         }
@@ -102,6 +112,9 @@ public func alienCoreFunctionAddress(_ payload: UnsafeMutableRawPointer) -> Unsa
 public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let function = payload.assumingMemoryBound(to: FunctionObject.self)
+        guard function.pointee.runningCalls == 0, function.pointee.head.running == 0 else {
+            throw .busy(.function(function))
+        }
         let parsed = try SignatureText.parse(stack, firstIndex: 2, function: .function(function))
         function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,

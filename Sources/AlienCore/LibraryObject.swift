@@ -26,7 +26,7 @@ public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutabl
                                                  name: strdup("default"), isProcess: true))
             return 0
         }
-        let name = try stack.requireString(at: 1, argument: 1, of: "load")
+        let name = try stack.requireName(at: 1, argument: 1, of: "load")
         switch LibrarySearch.open(name) {
         case .success(let handle):
             library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: handle,
@@ -46,7 +46,7 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
                                    _ function: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let library = payload.assumingMemoryBound(to: LibraryObject.self)
-        let symbol = try stack.requireString(at: 2, argument: 2, of: "index")
+        let symbol = try stack.requireName(at: 2, argument: 2, of: "index")
         let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
         guard library.pointee.object.isAlive, let handle = library.pointee.handle else {
             throw .library(libraryName, .closed)

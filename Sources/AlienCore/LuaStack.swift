@@ -72,6 +72,31 @@ struct LuaStack {
         }
     }
 
+    /// A number with an exact 64-bit integer value: a Lua integer, or a float
+    /// that is integral and in range. NaN, infinities, fractions, numbers past
+    /// 2^63 and non-numbers give nil. For sizes, offsets and counts, which
+    /// must never wrap.
+    @inline(__always)
+    func exactInteger(at index: Int32) -> Int64? {
+        var integer: Int64 = 0
+        var number: Double = 0
+        switch alien_lua_tonumeric(state, index, &integer, &number) {
+        case 1: return integer
+        case 2:
+            guard number >= -9_223_372_036_854_775_808.0, number < 9_223_372_036_854_775_808.0,
+                  number == number.rounded(.towardZero) else { return nil }
+            return Int64(number)
+        default: return nil
+        }
+    }
+
+    /// Whether the value is a number (or a numeric string) at all.
+    func isNumeric(at index: Int32) -> Bool {
+        var integer: Int64 = 0
+        var number: Double = 0
+        return alien_lua_tonumeric(state, index, &integer, &number) != 0
+    }
+
     @inline(__always)
     func number(at index: Int32) -> Double? {
         var integer: Int64 = 0
@@ -86,6 +111,11 @@ struct LuaStack {
     /// The address of a light userdata, or the block of a full one (else nil).
     @inline(__always)
     func userdata(at index: Int32) -> UnsafeMutableRawPointer? { alien_lua_touserdata(state, index) }
+
+    /// The size of a full userdata's block (nil for anything else).
+    func userdataSize(at index: Int32) -> Int? {
+        type(at: index) == ALIEN_TUSERDATA ? alien_lua_udatasize(state, index) : nil
+    }
 
     /// The length of a table without metamethods (0 for anything else).
     func rawLength(at index: Int32) -> Int { alien_lua_rawlen(state, index) }

@@ -3,22 +3,66 @@ import AlienBridge
 
 /// Addresses of Lua values that stand for memory.
 enum Memory {
-    /// The memory a userdata stands for: a buffer's or array's contents, else the block itself.
-    @inline(__always)
-    static func address(of index: Int32, in stack: LuaStack) -> UnsafeMutableRawPointer? {
-        if let object = AlienObject.at(index, in: stack), let buffer = object.buffer { return buffer.pointee.data }
-        return stack.userdata(at: index)
+    /// Memory a Lua value stands for: where it starts and, when alien knows
+    /// it, how many bytes it has.
+    struct Region {
+        var start: UnsafeMutableRawPointer?
+        /// nil for foreign memory (light userdata, buffers over foreign
+        /// pointers), which is taken on trust.
+        var size: Int?
     }
 
-    /// Checks that `count` bytes at `pointer` lie inside the buffer at `index`, when it is one of alien's own.
+    /// The region of the userdata at `index`: a buffer's, array's or
+    /// instance's bytes; any other full userdata's own block (Lua knows its
+    /// size); a light userdata's address. nil for alien objects that are not
+    /// memory (functions, libraries, tagged values) and for other values.
+    static func region(of index: Int32, in stack: LuaStack) -> Region? {
+        if let object = AlienObject.at(index, in: stack) {
+            guard let buffer = object.buffer else { return nil }
+            return Region(start: buffer.pointee.data, size: buffer.pointee.isChecked ? buffer.pointee.size : nil)
+        }
+        switch stack.type(at: index) {
+        case ALIEN_TLIGHTUSERDATA: return Region(start: stack.userdata(at: index), size: nil)
+        case ALIEN_TUSERDATA: return Region(start: stack.userdata(at: index), size: stack.userdataSize(at: index))
+        default: return nil
+        }
+    }
+
+    /// The memory a userdata stands for (see `region`).
+    @inline(__always)
+    static func address(of index: Int32, in stack: LuaStack) -> UnsafeMutableRawPointer? {
+        region(of: index, in: stack)?.start
+    }
+
+    /// How far `pointer` lies past `start`, computed without trapping for any
+    /// two addresses (a light userdata can hold any bits).
+    @inline(__always)
+    static func distance(from start: UnsafeRawPointer, to pointer: UnsafeRawPointer) -> Int {
+        Int(bitPattern: UInt(bitPattern: pointer) &- UInt(bitPattern: start))
+    }
+
+    /// Checks that `count` bytes at `pointer` lie inside the region of the
+    /// value at `index`, when its size is known.
     static func checkRange(_ stack: LuaStack, _ index: Int32, _ pointer: UnsafeMutableRawPointer,
                            count: Int, function: StaticString) throws(AlienError) {
-        guard let buffer = AlienObject.at(index, in: stack)?.buffer,
-              buffer.pointee.isChecked, let data = buffer.pointee.data else { return }
-        let offset = data.distance(to: pointer)
-        guard count >= 0, offset >= 0, count <= buffer.pointee.size - offset else {
-            throw .outOfBounds(function, count: Int64(count), in: .buffer(offset: nil, size: buffer.pointee.size))
+        guard let region = region(of: index, in: stack), let size = region.size, let start = region.start else { return }
+        let offset = distance(from: start, to: pointer)
+        guard count >= 0, offset >= 0, offset <= size, count <= size - offset else {
+            throw .outOfBounds(function, count: Int64(count), in: .buffer(offset: nil, size: size))
         }
+    }
+
+    /// The length of the C string at `pointer`, never past the end of the
+    /// region of the value at `index` when its size is known (then the bytes
+    /// up to the end, if there is no NUL).
+    static func stringLength(_ stack: LuaStack, _ index: Int32, _ pointer: UnsafeMutableRawPointer) -> Int {
+        let characters = pointer.assumingMemoryBound(to: CChar.self)
+        guard let region = region(of: index, in: stack), let size = region.size, let start = region.start else {
+            return strlen(characters)
+        }
+        let offset = distance(from: start, to: pointer)
+        guard offset >= 0, offset <= size else { return 0 }
+        return strnlen(characters, size - offset)
     }
 }
 
@@ -57,7 +101,7 @@ public func alienCoreMemset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
         guard let byte = stack.integer(at: 2) else {
             throw .wrongType(2, of: "memset", expected: "number", got: stack.typeName(at: 2))
         }
-        guard let count = stack.integer(at: 3), count >= 0 else {
+        guard let count = stack.exactInteger(at: 3), count >= 0 else {
             throw .badArgument(3, of: "memset", .note("size expected (a number from 0)"))
         }
         try Memory.checkRange(stack, 1, destination, count: Int(count), function: "memset")
@@ -74,7 +118,8 @@ public func alienCoreIsNull(_ state: OpaquePointer, _ out: UnsafeMutablePointer<
     result.kind = Int32(ALIEN_VBOOL.rawValue)
     switch stack.type(at: 1) {
     case ALIEN_TNIL, ALIEN_TNONE: result.v.i = 1
-    case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: result.v.i = Memory.address(of: 1, in: stack) == nil ? 1 : 0
+    case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA:
+        result.v.i = (Memory.address(of: 1, in: stack) ?? stack.userdata(at: 1)) == nil ? 1 : 0
     default:
         return AlienError.wrongType(1, of: "isnull", expected: "pointer", got: stack.typeName(at: 1)).report()
     }
@@ -89,7 +134,7 @@ public func alienCorePointerToString(_ state: OpaquePointer, _ out: UnsafeMutabl
         if stack.type(at: 1) == ALIEN_TNIL { out[0] = CToLua.nilValue; return 1 }
         let pointer = try stack.pointerArgument(at: 1, argument: 1, of: "tostring")
         if stack.isNoneOrNil(at: 2) {
-            out[0] = CToLua.pointerValue(pointer, kind: ALIEN_VSTR)
+            out[0] = CToLua.bytesValue(pointer, count: Memory.stringLength(stack, 1, pointer))
         } else {
             let length = try stack.optionalInteger(at: 2, argument: 2, of: "tostring", default: 0)
             guard length >= 0 else { throw .badArgument(2, of: "tostring", .negative("length")) }

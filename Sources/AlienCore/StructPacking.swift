@@ -74,19 +74,21 @@ enum StructPacking {
             return (string.baseAddress!, string.count, 3)
         case ALIEN_TUSERDATA, ALIEN_TLIGHTUSERDATA:
             guard let address = Memory.address(of: 2, in: stack) else {
-                throw .wrongType(2, of: "unpack", expected: "data", got: .null)
+                throw .wrongType(2, of: "unpack", expected: "data",
+                                 got: stack.type(at: 2) == ALIEN_TLIGHTUSERDATA ? .null : stack.typeName(at: 2))
             }
-            let buffer = BufferObject.at(2, in: stack)
+            let known = BufferObject.at(2, in: stack) != nil ? Memory.region(of: 2, in: stack)?.size : nil
             var count: Int64
-            if stack.isNoneOrNil(at: 3), let buffer, buffer.pointee.isChecked {
-                count = Int64(buffer.pointee.size)
+            if stack.isNoneOrNil(at: 3), let known {
+                count = Int64(known)
             } else {
-                guard let size = stack.integer(at: 3), size >= 0 else {
+                guard let size = stack.exactInteger(at: 3), size >= 0 else {
                     throw .wrongType(3, of: "unpack", expected: "size of the data", got: stack.typeName(at: 3))
                 }
                 count = size
-                if let buffer, buffer.pointee.isChecked, size > Int64(buffer.pointee.size) {
-                    throw .badArgument(3, of: "unpack", .sizeBeyondBuffer(size, buffer: buffer.pointee.size))
+                // alien's own objects and other full userdata have a known size: never read past it
+                if let limit = Memory.region(of: 2, in: stack)?.size, size > Int64(limit) {
+                    throw .badArgument(3, of: "unpack", .sizeBeyondBuffer(size, buffer: limit))
                 }
             }
             return (UnsafeRawPointer(address), Int(count), 4)
@@ -233,7 +235,7 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_struct_offset")
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        guard let item = stack.integer(at: 2), item >= 1 else {
+        guard let item = stack.exactInteger(at: 2), item >= 1 else {
             throw .wrongType(2, of: "offset", expected: "item number from 1", got: stack.typeName(at: 2))
         }
         out[0] = CToLua.integerValue(Int64(try StructPacking.measure(stack, upTo: item, function: "offset")), of: .longlong)

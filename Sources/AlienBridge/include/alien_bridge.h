@@ -209,6 +209,7 @@ typedef struct {
     unsigned char count;       /* arguments */
     unsigned char result;      /* ALIEN_KIND_* */
     unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];  /* ALIEN_KIND_* */
+    unsigned char running;     /* invocations of this callback running now (types() waits for 0) */
 } alien_function_head;
 
 /* The head of every buffer, for the adapter's direct buf:get and buf:set. */
@@ -235,6 +236,8 @@ size_t alien_lua_rawlen(lua_State *L, int idx);
 void *alien_lua_touserdata(lua_State *L, int idx);
 /* A full userdata's block when it is at least minsize bytes, else NULL. */
 void *alien_lua_toudata(lua_State *L, int idx, size_t minsize);
+/* The size of the full userdata at idx (0 for anything else). */
+size_t alien_lua_udatasize(lua_State *L, int idx);
 /* The alien object at idx (its head, checked), with its block size; else NULL. */
 alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size);
 /* Runs a callback's Lua function for a call from C (see Callback.swift). It

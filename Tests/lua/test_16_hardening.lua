@@ -1,0 +1,189 @@
+-- Hardening: misuse that once crashed, read or wrote out of bounds, or
+-- wrapped silently. Each case must end in a Lua error (or a right result),
+-- never a crash.
+local alien = require "alien"
+
+local point = alien.defstruct { { "x", "int" }, { "y", "int" } }
+
+test("struct new and byval take only struct types made by defstruct", function()
+  raises(function() point.new({ size = 8 }) end, "alien struct type expected")
+  raises(function() point.byval({ size = 8 }) end, "alien struct type expected")
+  raises(function() point.new(42) end, "alien struct type expected")
+  local fake = alien.defstruct { { "a", "int" } }
+  fake.size = -1
+  raises(function() fake:new() end, "struct size must be a whole number")
+  fake.size = 2 ^ 34
+  raises(function() fake:new() end, "struct size must be a whole number")
+  fake.size = 0 / 0
+  raises(function() fake:byval() end, "struct size must be a whole number")
+end)
+
+test("a struct type whose hidden field table was replaced is refused", function()
+  local st = alien.defstruct { { "a", "int" } }
+  for k, v in pairs(st) do
+    if type(k) == "userdata" then st[k] = 5 end
+  end
+  raises(function() st:new() end, "field table")
+end)
+
+test("a struct type made smaller than its fields cannot reach past its memory", function()
+  local st = alien.defstruct { { "a", "int" }, { "b", "double" } }
+  st.size = 4
+  local inst = st:new()
+  inst.a = 7
+  eq(inst.a, 7)
+  raises(function() return inst.b end, "out of bounds")
+  raises(function() inst.b = 1 end, "out of bounds")
+end)
+
+test("array.buffer with something other than an array raises", function()
+  local arr = alien.array("int", 2)
+  local index = getmetatable(arr).__index
+  raises(function() index("a string", "buffer") end, "alien_array expected")
+  raises(function() index({}, "buffer") end, "alien_array expected")
+  eq(index(arr, "buffer"), arr.buffer)
+end)
+
+test("funcptr takes addresses, not the memory of other objects", function()
+  raises(function() alien.funcptr(alien.buffer(16)) end, "function pointer expected, got userdata")
+  raises(function() alien.funcptr(alien.array("int", 2)) end, "function pointer expected")
+  local twice = alien.callback(function(x) return 2 * x end, "int", "int")
+  local f = alien.funcptr(twice)          -- an alien function gives its own address
+  f:types("int", "int")
+  eq(f(21), 42)
+end)
+
+test("a function of a library closed by calling __gc by hand raises", function()
+  local path = TESTLIB:gsub("/([^/]*)$", "//%1")   -- the same file under another name: its own handle
+  local lib = alien.load(path)
+  local f = typed_function(lib, "tl_add", "int", "int", "int")
+  eq(f(2, 3), 5)
+  getmetatable(lib).__gc(lib)
+  raises(function() f(2, 3) end, "NULL address")
+  alien.directcalls(false)
+  local ok, err = pcall(f, 2, 3)
+  alien.directcalls(true)
+  assert(not ok and tostring(err):find("NULL address", 1, true), tostring(err))
+  local again = alien.load(path)                    -- loaded anew, not the closed one
+  assert(again ~= lib)
+  eq(typed_function(again, "tl_add", "int", "int", "int")(2, 3), 5)
+end)
+
+test("memory functions stay inside struct instances, functions and tags", function()
+  local inst = point:new()
+  raises(function() alien.memset(inst, 65, 64) end, "out of bounds")
+  alien.memset(inst, 0, 8)
+  raises(function() alien.tostring(inst, 100000) end, "out of bounds")
+  raises(function() alien.todouble(inst, 1000) end, "out of bounds")
+  raises(function() alien.memmove(alien.default.strlen, "xxxxxxxx", 8) end, "pointer expected")
+  raises(function() alien.memset(alien.wrap("hardening_tag", 1), 0, 64) end, "pointer expected")
+  local arr = alien.array("char", 16)
+  raises(function() alien.struct.unpack("c100000", arr, 100000) end, "bad argument #3 to 'unpack'")
+  raises(function() alien.memset(io.stdout, 0, 100000) end, "out of bounds")  -- any full userdata has a known size
+end)
+
+test("alien.tostring of an own buffer without a NUL stops at its end", function()
+  local buf = alien.buffer(4)
+  for i = 1, 4 do buf[i] = 65 end
+  eq(alien.tostring(buf), "AAAA")
+  eq(alien.tostring(buf:topointer(3)), alien.tostring(buf:topointer(3)))  -- foreign: on trust, but no crash here
+end)
+
+test("an array whose buffer shrank checks the buffer's size", function()
+  local a = alien.array("int", 1000)
+  a.buffer:realloc(16)
+  raises(function() a[1000] = 1 end, "out of range")
+  raises(function() return a[5] end, "out of range 1..4")
+  a[4] = 9
+  eq(a[4], 9)
+end)
+
+test("strings stored in struct fields stay alive with the instance", function()
+  local holder = alien.defstruct { { "s", "string" }, { "p", "pointer" } }
+  local inst = holder:new()
+  local expected = {}
+  do
+    local s = ("hardening string "):rep(4) .. tostring(os.time())
+    local p = ("pointer string "):rep(4) .. tostring(os.clock())
+    expected.s, expected.p = s, p
+    inst.s = s .. "!"
+    inst.p = p .. "?"
+  end
+  collectgarbage(); collectgarbage()
+  local junk = {}
+  for i = 1, 2000 do junk[i] = ("junk %d "):format(i):rep(10) end
+  eq(inst.s, expected.s .. "!")
+  eq(alien.tostring(inst.p), expected.p .. "?")
+end)
+
+test("types() of a function while a call of it is running raises", function()
+  local call = typed_function(alien.load(TESTLIB), "tl_call_n", "int", "callback", "int")
+  local cb
+  cb = alien.callback(function(x)
+    call:types("int", "callback", "int")       -- the running function
+    return x
+  end, "int", "int")
+  raises(function() call(cb, 1) end, "while a call of it is running")
+  local self
+  self = alien.callback(function(x)
+    self:types("int", "int")                   -- the running callback itself
+    return x
+  end, "int", "int")
+  raises(function() call(self, 1) end, "while a call of it is running")
+  call:types("int", "callback", "int")          -- once no call runs, it works
+  eq(call(alien.callback(function(x) return x + 1 end, "int", "int"), 1), 2)
+end)
+
+test("sizes, offsets and counts must be exact integers", function()
+  raises(function() alien.buffer(0 / 0) end, "bad argument #1 to 'buffer'")
+  raises(function() alien.buffer(1 / 0) end, "bad argument #1 to 'buffer'")
+  raises(function() alien.buffer(2.5) end, "bad argument #1 to 'buffer'")
+  local buf = alien.buffer(16)
+  raises(function() buf:realloc(0 / 0) end, "bad argument #1 to 'realloc'")
+  raises(function() buf:get(2 ^ 64 + 4096, "int") end, "get")
+  raises(function() buf:get(1.5, "int") end, "no integer representation")
+  raises(function() buf:set(1.5, 1, "int") end, "no integer representation")
+  raises(function() buf:tostring(2.5) end, "no integer representation")
+  raises(function() alien.array("int", 2.5) end, "no integer representation")
+  local arr = alien.array("int", 4)
+  raises(function() return arr[1.5] end, "no integer representation")
+  raises(function() arr[0 / 0] = 1 end, "no integer representation")
+  raises(function() arr:realloc(1 / 0) end, "realloc")
+  raises(function() alien.memset(buf, 0, 0 / 0) end, "memset")
+  raises(function() alien.toint(buf, 1.5) end, "no integer representation")
+  raises(function() alien.table(-1, 1) end, "bad argument #1 to 'table'")
+  raises(function() alien.table(1, -1) end, "bad argument #2 to 'table'")
+end)
+
+test("far offsets on foreign buffers never trap", function()
+  local own = alien.buffer(16)
+  local foreign = alien.buffer(own:topointer())
+  eq(type(foreign:topointer(-2 ^ 63)), "userdata")
+  eq(type(foreign:topointer(2 ^ 62)), "userdata")
+  local far = foreign:topointer(2 ^ 62)
+  eq(type(foreign:tooffset(far)), "number")
+  eq(own:tooffset(far), nil)
+end)
+
+test("names with NUL bytes are errors, not cut short", function()
+  raises(function() return alien.default["strlen\0junk"] end, "NUL")
+  raises(function() alien.load("m\0x") end, "NUL")
+  raises(function() alien.tag("a\0b") end, "NUL")
+  raises(function() alien.sizeof("int\0x") end, "unknown type")
+end)
+
+test("callbacks nested without end raise an error instead of overflowing the C stack", function()
+  local qsort = typed_function(alien.default, "qsort", "void", "pointer", "size_t", "size_t", "callback")
+  local arr = alien.array("int", { 3, 1, 2 })
+  local cmp
+  cmp = alien.callback(function(a, b)
+    qsort(arr.buffer, 3, 4, cmp)
+    return 0
+  end, "int", "pointer", "pointer")
+  local err = raises(function() qsort(arr.buffer, 3, 4, cmp) end)
+  assert(err:find("nested more than", 1, true) or err:find("stack overflow", 1, true), err)
+  qsort(arr.buffer, 3, 4, alien.callback(function(a, b)
+    return alien.toint(a) - alien.toint(b)
+  end, "int", "pointer", "pointer"))
+  eq(arr[1], 1); eq(arr[3], 3)
+end)
