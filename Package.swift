@@ -57,7 +57,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .systemLibrary(name: "CLibc"),
-        .target(name: "AlienBridge"),
+        .target(name: "AlienBridge", dependencies: ["CFFI"]),
         .target(
             name: "AlienCore",
             dependencies: ["AlienBridge", "CFFI", "CLibc"],

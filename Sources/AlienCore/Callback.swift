@@ -30,7 +30,7 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
         try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
                                            abi: parsed.abi, cif: function.cif, function: "callback")
         var code: UnsafeMutableRawPointer?
-        guard let closure = ffi_closure_alloc(MemoryLayout<ffi_closure>.size, &code), let code else {
+        guard let closure = alien_closure_take(&code), let code else {
             throw .libffi(.closureAllocation)
         }
         function.pointee.closure = closure.assumingMemoryBound(to: ffi_closure.self)

@@ -142,7 +142,9 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     let function = payload.assumingMemoryBound(to: FunctionObject.self)
     guard function.pointee.head.object.isAlive else { return 0 }
     let wasCallback: Int32 = function.pointee.isCallback ? 1 : 0
-    if let closure = function.pointee.closure { ffi_closure_free(closure) }
+    if let closure = function.pointee.closure {   // C may still hold its code: retired, never freed
+        alien_closure_retire(closure, function.pointee.address, function.pointee.signature.returnType.ffiType)
+    }
     function.pointee.closure = nil
     function.pointee.isCallback = false
     function.pointee.signature.release()

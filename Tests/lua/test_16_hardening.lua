@@ -187,3 +187,41 @@ test("callbacks nested without end raise an error instead of overflowing the C s
   end, "int", "pointer", "pointer"))
   eq(arr[1], 1); eq(arr[3], 3)
 end)
+
+-- Runs a Lua chunk in a child interpreter (this one, with the same module
+-- path); returns its output and exit status.
+local function run_child(code)
+  local path = os.tmpname()
+  local file = assert(io.open(path, "w"))
+  file:write(code)
+  file:close()
+  local lua = arg and arg[-1] or "lua"
+  local pipe = assert(io.popen(("%s %s 2>&1; echo \"status=$?\""):format(lua, path)))
+  local output = pipe:read("*a")
+  pipe:close()
+  os.remove(path)
+  return output, tonumber(output:match("status=(%d+)"))
+end
+
+test("a callback C calls after lua_close answers zero without running Lua", function()
+  local output, status = run_child([[
+    local alien = require "alien"
+    local on_exit = alien.default.on_exit     -- glibc's; atexit is not an exported symbol
+    on_exit:types("int", "callback", "pointer")
+    local cb = alien.callback(function() io.write("ran Lua after close\n") end, "void", "int", "pointer")
+    assert(on_exit(cb, nil) == 0)
+    io.write("registered\n")
+  ]])   -- the interpreter closes the state, collecting cb; then exit() calls it
+  assert(output:find("registered", 1, true), output)
+  assert(not output:find("ran Lua after close", 1, true), output)
+  eq(status, 0, output)
+end)
+
+test("callbacks churned past the quarantine are reused and still run their own Lua", function()
+  local call = typed_function(alien.load(TESTLIB), "tl_call_n", "int", "callback", "int")
+  for i = 1, 3000 do
+    local cb = alien.callback(function(x) return x + i end, "int", "int")
+    eq(call(cb, 1), 1 + i)
+    if i % 500 == 0 then collectgarbage() end
+  end
+end)
