@@ -6,6 +6,7 @@
 #   make test            swift test, then the Lua suite under every Lua (and a debug build)
 #   make debug           a debug build of the lua5.4 adapter -> build/lua5.4-debug/alien.so
 #   make bench           the benchmark table (make bench-callgrind: instruction counts)
+#   make check-memory    the Lua suite and the threads test under valgrind memcheck (lua5.4)
 #
 # The Debian packages needed are installed first when missing (ci/install-deps.sh).
 
@@ -40,7 +41,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -82,6 +83,12 @@ lua-test: testlib
 # Several Lua states on several threads of one process (SPEC section 15).
 threads-test: testlib
 	@bash ci/threads.sh $(TAGS)
+
+# The Lua suite and the threads host under valgrind memcheck on Lua 5.4 with the
+# release module: zero errors and no definite leak (ci/check-memory.sh).
+check-memory: testlib
+	@test -f $(BUILD)/lua5.4/alien.so || $(MAKE) --no-print-directory lua5.4
+	@bash ci/check-memory.sh
 
 test: deps
 	@bash ci/install-deps.sh luarocks
