@@ -112,6 +112,8 @@ enum AlienError: Error {
     enum SignatureProblem {
         case notATypeName(SignaturePart, got: Got)
         case voidArgument(Int)
+        /// A `ref T` return type: C returns values, not references to temporaries.
+        case refReturn
         case tooManyArguments(Int)
         case abiNotAString(got: Got)
         case unknownABI(String)
@@ -298,6 +300,7 @@ extension AlienError.SignatureProblem {
         switch self {
         case .notATypeName(let part, let got): return "alien: \(part.text) of '\(function)' must be a type name, got \(got.text)"
         case .voidArgument(let number): return "alien: argument #\(number) of '\(function)' cannot be void"
+        case .refReturn: return "alien: the return type of '\(function)' cannot be a ref type (use pointer)"
         case .tooManyArguments(let count):
             return "alien: '\(function)' has \(count) arguments; at most \(ALIEN_MAXARGS) are supported"
         case .abiNotAString(let got): return "alien: abi of '\(function)' must be a string, got \(got.text)"

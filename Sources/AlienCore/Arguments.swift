@@ -51,6 +51,8 @@ extension LuaStack {
         guard let type = AlienType(name: name), type != .void else {
             throw .unknownType(string(at: index) ?? "?", in: .named(function))
         }
+        // `ref T` means "pass the address of a T" and makes sense for arguments only
+        guard !type.isRef else { throw .badArgument(argument, of: .named(function), .note("a ref type is for function arguments only")) }
         return type
     }
 

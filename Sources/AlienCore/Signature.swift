@@ -69,6 +69,7 @@ enum SignatureText {
             returnType = .int
         } else {
             returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
+            guard !returnType.isRef else { throw .badSignature(function, .refReturn) }
         }
         if !stack.isNoneOrNil(at: firstIndex + 1) && stack.type(at: firstIndex + 1) != ALIEN_TSTRING {
             throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
