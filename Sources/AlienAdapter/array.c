@@ -44,7 +44,7 @@ static int alien_array_newindex(lua_State *L) {
     int pin;
     lua_settop(L, 3);
     pin = alien_call(L, alien_core_array_set, out);
-    alien_getuservalue(L, 1);
+    alien_pushhidden(L, 1);
     lua_pushvalue(L, 2);
     if (pin) lua_pushvalue(L, 3); else lua_pushnil(L);
     lua_rawset(L, -3);
@@ -61,7 +61,7 @@ static int alien_array_index(lua_State *L) {
     lua_pop(L, 1);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "buffer") == 0) {
         alien_checkobject(L, 1, ALIEN_OBJECT_ARRAY);
-        alien_getuservalue(L, 1);
+        alien_pushhidden(L, 1);
         lua_getfield(L, -1, "buffer");
         return 1;
     }
@@ -99,7 +99,7 @@ static int alien_array_realloc(lua_State *L) {
     length = lua_tointeger(L, 2);
     alien_core_array_length(L, out);
     old_length = out[0].v.i;
-    alien_getuservalue(L, 1);               /* 3 */
+    alien_pushhidden(L, 1);               /* 3 */
     lua_getfield(L, 3, "buffer");
     lua_replace(L, 1);                      /* [buffer, n, uservalue] as buffer:realloc wants */
     lua_pushinteger(L, (lua_Integer)bytes);

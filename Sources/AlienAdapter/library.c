@@ -47,7 +47,7 @@ static int alien_library_index(lua_State *L) {
     void *function;
     luaL_checkstring(L, 2);
     lua_settop(L, 2);
-    alien_getuservalue(L, 1);               /* 3: the cache */
+    alien_pushhidden(L, 1);               /* 3: the cache */
     lua_pushvalue(L, 2);
     lua_rawget(L, 3);
     if (!lua_isnil(L, -1)) return 1;

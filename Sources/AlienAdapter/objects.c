@@ -10,6 +10,14 @@ static void alien_setmetatable(lua_State *L, int kind) {
     lua_setmetatable(L, -2);
 }
 
+/* Pushes the uservalue table of the object at idx, where it keeps the Lua
+   values it needs. Only the debug library can replace it; if it did, the
+   object is refused with an error rather than read through a non-table. */
+static void alien_pushhidden(lua_State *L, int idx) {
+    alien_getuservalue(L, idx);
+    if (!lua_istable(L, -1)) luaL_error(L, "alien: this object's hidden table was replaced");
+}
+
 /* A new object of `kind`, `size` zeroed bytes, left on the stack. */
 static void *alien_newobject(lua_State *L, size_t size, int kind) {
     void *block = lua_newuserdata(L, size);

@@ -159,8 +159,9 @@ static int alien_struct_new(lua_State *L) {
 /* The field code of key (index 2) on the instance at index 1, pushed; raises for unknown fields. */
 static void alien_pushfield(lua_State *L) {
     alien_checkobject(L, 1, ALIEN_OBJECT_INSTANCE);
-    alien_getuservalue(L, 1);
+    alien_pushhidden(L, 1);
     lua_rawgeti(L, -1, 1);
+    if (!lua_istable(L, -1)) luaL_error(L, "alien: this object's hidden table was replaced");
     lua_pushvalue(L, 2);
     lua_rawget(L, -2);
     if (lua_isnil(L, -1))
@@ -184,7 +185,7 @@ static int alien_instance_newindex(lua_State *L) {  /* [inst, key, value] */
     alien_pushfield(L);                     /* 4: code */
     alien_run(L, alien_core_field_set);
     type = lua_type(L, 3);
-    alien_getuservalue(L, 1);
+    alien_pushhidden(L, 1);
     lua_pushvalue(L, 2);
     if (type == LUA_TSTRING || type == LUA_TUSERDATA) lua_pushvalue(L, 3); else lua_pushnil(L);
     lua_rawset(L, -3);
@@ -194,7 +195,7 @@ static int alien_instance_newindex(lua_State *L) {  /* [inst, key, value] */
 /* inst(): the backing buffer. */
 static int alien_instance_call(lua_State *L) {
     alien_checkobject(L, 1, ALIEN_OBJECT_INSTANCE);
-    alien_getuservalue(L, 1);
+    alien_pushhidden(L, 1);
     lua_rawgeti(L, -1, 2);
     return 1;
 }

@@ -85,7 +85,7 @@ static int alien_unwrap(lua_State *L) {
     lua_settop(L, 2);
     count = alien_checktagged(L, "unwrap");
     luaL_checkstack(L, count + 1, "alien: too many values");
-    alien_getuservalue(L, 2);
+    alien_pushhidden(L, 2);
     for (i = 1; i <= count; i++) lua_rawgeti(L, 3, i);
     return count;
 }
@@ -95,7 +95,7 @@ static int alien_rewrap(lua_State *L) {
     int i, count, given = lua_gettop(L) - 2;
     count = alien_checktagged(L, "rewrap");
     alien_check_wrappable(L, 3, lua_gettop(L));
-    alien_getuservalue(L, 2);
+    alien_pushhidden(L, 2);
     for (i = 1; i <= count; i++) {
         if (i <= given) lua_pushvalue(L, 2 + i); else lua_pushnil(L);
         lua_rawseti(L, -2, i);
