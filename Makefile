@@ -41,7 +41,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory adversarial debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -89,6 +89,11 @@ threads-test: testlib
 check-memory: testlib
 	@test -f $(BUILD)/lua5.4/alien.so || $(MAKE) --no-print-directory lua5.4
 	@bash ci/check-memory.sh
+
+# The adversarial suite (Tests/adversarial, issue 14): about 2000 misuse cases,
+# each in its own process, under every Lua and the debug build (ci/adversarial.sh).
+adversarial: testlib
+	@ALIEN_BUILD=$(BUILD) bash ci/adversarial.sh $(TAGS) lua5.4-debug
 
 test: deps
 	@bash ci/install-deps.sh luarocks
