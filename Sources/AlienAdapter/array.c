@@ -23,6 +23,7 @@ static int alien_array(lua_State *L) {
     lua_pushvalue(L, buffer_index);
     lua_setfield(L, -2, "buffer");
     lua_pop(L, 1);
+    alien_keepalive(L, array_index, buffer_index);
     if (lua_type(L, 2) == LUA_TTABLE) {
         for (i = 1; i <= length; i++) {
             lua_pushcfunction(L, alien_array_newindex);

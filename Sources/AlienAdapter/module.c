@@ -21,11 +21,18 @@ static int alien_directcalls(lua_State *L) {
 }
 
 /* alien.table([narray [, nhash]]): sizes are hints, from 0 to 2^24. */
+static int alien_tablesize(lua_State *L, int idx) {
+    int64_t size = 0;
+    if (lua_isnoneornil(L, idx)) return 0;
+    luaL_checknumber(L, idx);
+    luaL_argcheck(L, alien_tointeger64(L, idx, &size) && size >= 0 && size <= (1 << 24), idx,
+                  "size must be a whole number from 0 to 16777216");
+    return (int)size;
+}
+
 static int alien_table(lua_State *L) {
-    lua_Integer narray = luaL_optinteger(L, 1, 0), nhash = luaL_optinteger(L, 2, 0);
-    luaL_argcheck(L, narray >= 0 && narray <= (1 << 24), 1, "size must be from 0 to 16777216");
-    luaL_argcheck(L, nhash >= 0 && nhash <= (1 << 24), 2, "size must be from 0 to 16777216");
-    lua_createtable(L, (int)narray, (int)nhash);
+    int narray = alien_tablesize(L, 1), nhash = alien_tablesize(L, 2);
+    lua_createtable(L, narray, nhash);
     return 1;
 }
 
@@ -77,14 +84,14 @@ static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *m
     lua_pop(L, 1);
 }
 
-/* Pushes the registry's weak-valued table `key`, creating it on first use. */
-static void alien_weaktable(lua_State *L, const char *key) {
+/* Pushes the registry's weak table `key` (mode "v" or "k"), creating it on first use. */
+static void alien_weaktable(lua_State *L, const char *key, const char *mode) {
     lua_getfield(L, LUA_REGISTRYINDEX, key);
     if (lua_istable(L, -1)) return;
     lua_pop(L, 1);
     lua_newtable(L);
     lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "v");
+    lua_pushstring(L, mode);
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
@@ -128,9 +135,11 @@ int luaopen_alien(lua_State *L) {
         lua_settable(L, -3);
     }
 
-    alien_weaktable(L, ALIEN_CALLBACKS_KEY);
+    alien_weaktable(L, ALIEN_CALLBACKS_KEY, "v");
     lua_pop(L, 1);
-    alien_weaktable(L, ALIEN_LOADED_KEY);   /* alien.loaded */
+    alien_weaktable(L, ALIEN_KEEPALIVE_KEY, "k");
+    lua_pop(L, 1);
+    alien_weaktable(L, ALIEN_LOADED_KEY, "v");   /* alien.loaded */
     lua_setfield(L, -2, "loaded");
 
     lua_pushcfunction(L, alien_open_default);

@@ -18,6 +18,22 @@ static void alien_pushhidden(lua_State *L, int idx) {
     if (!lua_istable(L, -1)) luaL_error(L, "alien: this object's hidden table was replaced");
 }
 
+#define ALIEN_KEEPALIVE_KEY "alien.keepalive"
+
+/* The value at value_idx lives at least as long as the object at object_idx,
+   whatever is done to the object's uservalue: arrays and instances read
+   their buffer through a pointer, so the buffer must outlive them. A table
+   in the registry with weak keys holds it (the object is the key). */
+static void alien_keepalive(lua_State *L, int object_idx, int value_idx) {
+    object_idx = object_idx < 0 ? lua_gettop(L) + object_idx + 1 : object_idx;
+    value_idx = value_idx < 0 ? lua_gettop(L) + value_idx + 1 : value_idx;
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_KEEPALIVE_KEY);
+    lua_pushvalue(L, object_idx);
+    lua_pushvalue(L, value_idx);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 /* A new object of `kind`, `size` zeroed bytes, left on the stack. */
 static void *alien_newobject(lua_State *L, size_t size, int kind) {
     void *block = lua_newuserdata(L, size);

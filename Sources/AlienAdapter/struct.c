@@ -146,6 +146,7 @@ static int alien_struct_new(lua_State *L) {
     if (!lua_istable(L, -1)) luaL_argerror(L, 1, "struct type without its field table");
     lua_pop(L, 1);
     alien_core_instance_init(L, alien_newobject(L, alien_core_instance_size(), ALIEN_OBJECT_INSTANCE), 3);
+    alien_keepalive(L, 4, 3);
     alien_getuservalue(L, 4);               /* the instance keeps its fields and buffer */
     lua_pushlightuserdata(L, (void *)&alien_fields_key);
     lua_rawget(L, 1);
