@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# The Lua half of `make test`: the suite under every Lua (ci/matrix.sh) and
-# several Lua states on several threads (ci/threads.sh), both with the
-# arguments given. Ends with one line of the totals of both,
-# "N passed, N failed, N skipped", and fails when either failed.
+# The Lua half of `make test`, each part with its own closing line, then one
+# line of the totals of all: ci/lua-tests.sh [--debug] TAG...
+#   the suite under every Lua (ci/matrix.sh), several Lua states on several
+#   threads (ci/threads.sh), the adversarial misuse suite (ci/adversarial.sh),
+#   the fuzzer's fixed seeds (ci/fuzz.sh --quick), and the suite under
+#   valgrind memcheck on Lua 5.4 (ci/check-memory.sh).
+# The last line is "N passed, N failed, N skipped"; the exit status is
+# non-zero when any part failed or stopped before its closing line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-counts() { grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1; }
-field() { echo "$1" | sed -n "s/.*\b\([0-9]\+\) $2.*/\1/p"; }
-suite=$(mktemp); threads=$(mktemp)
-trap 'rm -f "$suite" "$threads"' EXIT
-bash ci/matrix.sh "$@" | tee "$suite"; suite_status=${PIPESTATUS[0]}
-bash ci/threads.sh "$@" | tee "$threads"; threads_status=${PIPESTATUS[0]}
-a=$(counts "$suite"); b=$(counts "$threads")
-passed=$(( $(field "$a" passed) + $(field "$b" passed) ))
-failed=$(( $(field "$a" failed) + $(field "$b" failed) ))
-skipped=$(( ${a:+$(field "$a" skipped)} + 0 ))
-# a run that stopped before its totals line counts as a failure
-[ -n "$a" ] && [ -n "$b" ] || failed=$((failed + 1))
-[ "$suite_status" -eq 0 ] && [ "$threads_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "Lua suite and threads test, all versions:"
+debug=""; tags=()
+for a in "$@"; do
+  if [ "$a" = "--debug" ]; then debug="--debug"; else tags+=("$a"); fi
+done
+with_debug=("${tags[@]}"); [ -n "$debug" ] && with_debug+=(lua5.4-debug)
+
+parts=(
+  "bash ci/matrix.sh $debug ${tags[*]}"
+  "bash ci/threads.sh $debug ${tags[*]}"
+  "bash ci/adversarial.sh ${with_debug[*]}"
+  "bash ci/fuzz.sh --quick ${with_debug[*]}"
+  "bash ci/check-memory.sh"
+)
+passed=0; failed=0; skipped=0
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+for part in "${parts[@]}"; do
+  script=${part#bash }; script=${script%% *}
+  [ -f "$script" ] || continue
+  echo "== $part"
+  $part | tee "$log"; status=${PIPESTATUS[0]}
+  line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "FAIL: '$part' stopped before its closing line (exit $status)"
+    failed=$((failed + 1)); continue
+  fi
+  p=$(echo "$line" | sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p')
+  f=$(echo "$line" | sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p')
+  s=$(echo "$line" | sed -n 's/.*\b\([0-9]\+\) skipped.*/\1/p')
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+  [ "$status" -eq 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
+done
+echo "Lua suite, threads, adversarial, fuzzer and memcheck, all versions:"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
