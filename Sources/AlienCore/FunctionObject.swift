@@ -30,7 +30,9 @@ struct FunctionObject: UserdataObject {
 
     /// Sets the direct-call plan for the current signature (none when it is not simple enough).
     mutating func planDirectCall() {
-        let plan = DirectCall.plan(returnType: signature.returnType,
+        // No address (a NULL funcptr, a function of a closed library): only the
+        // core may take the call, and it raises the error.
+        let plan = address == nil ? nil : DirectCall.plan(returnType: signature.returnType,
                                    arguments: UnsafeBufferPointer(start: signature.argumentTypes,
                                                                   count: Int(signature.argumentCount)),
                                    forCallback: isCallback)
