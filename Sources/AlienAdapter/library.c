@@ -55,6 +55,7 @@ static int alien_library_index(lua_State *L) {
     function = alien_newfunction(L);        /* 4 */
     if (alien_core_library_symbol(L, library, function) < 0) return alien_raise(L);
     alien_settle(L, function);
+    ((alien_library_head *)library)->functions++;
     lua_createtable(L, 1, 0);               /* the function keeps its library loaded */
     lua_pushvalue(L, 1);
     lua_rawseti(L, -2, 1);
@@ -76,7 +77,9 @@ static int alien_library_tostring(lua_State *L) {
    __gc by hand, and a function of a closed library must raise an error,
    not jump into unmapped code. */
 static int alien_library_gc(lua_State *L) {
-    void *library = alien_toobject(L, 1, ALIEN_OBJECT_LIBRARY, sizeof(alien_object_head));
+    alien_library_head *library =
+        (alien_library_head *)alien_toobject(L, 1, ALIEN_OBJECT_LIBRARY, sizeof(alien_library_head));
+    size_t found = 0;
     if (library == NULL) return 0;
     lua_settop(L, 1);
     alien_getuservalue(L, 1);
@@ -89,10 +92,13 @@ static int alien_library_gc(lua_State *L) {
                 f->direct = ALIEN_DIRECT_NONE;
                 f->address = NULL;
             }
+            if (lua_type(L, -1) == LUA_TUSERDATA) found++;   /* collected ones too: finalized first */
             lua_pop(L, 1);
         }
     }
-    alien_core_library_gc(library);
+    /* A function not found (its cache replaced through the debug library)
+       may still be called: then the library stays open. */
+    if (found == library->functions) alien_core_library_gc(library);
     return 0;
 }
 

@@ -6,7 +6,8 @@ import AlienBridge
 struct LibraryObject: UserdataObject {
     static let objectKind = ALIEN_OBJECT_LIBRARY
 
-    var object: alien_object_head
+    /// Shared with the adapter, which counts the functions made from the library.
+    var head: alien_library_head
     var handle: UnsafeMutableRawPointer?
     var name: UnsafeMutablePointer<CChar>?
     var isProcess: Bool
@@ -22,18 +23,18 @@ public func alienCoreLibraryOpen(_ state: OpaquePointer, _ payload: UnsafeMutabl
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let library = payload.bindMemory(to: LibraryObject.self, capacity: 1)
         if process != 0 {
-            library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: dlopen(nil, RTLD_NOW),
+            library.initialize(to: LibraryObject(head: alien_library_head(object: LibraryObject.liveHead, functions: 0), handle: dlopen(nil, RTLD_NOW),
                                                  name: strdup("default"), isProcess: true))
             return 0
         }
         let name = try stack.requireName(at: 1, argument: 1, of: "load")
         switch LibrarySearch.open(name) {
         case .success(let handle):
-            library.initialize(to: LibraryObject(object: LibraryObject.liveHead, handle: handle,
+            library.initialize(to: LibraryObject(head: alien_library_head(object: LibraryObject.liveHead, functions: 0), handle: handle,
                                                  name: strdup(name), isProcess: false))
             return 0
         case .failure(let failure):
-            library.initialize(to: LibraryObject(object: alien_object_head(), handle: nil, name: nil, isProcess: false))
+            library.initialize(to: LibraryObject(head: alien_library_head(), handle: nil, name: nil, isProcess: false))
             throw .library(name, .cannotLoad(reason: failure.reason))
         }
     }
@@ -48,7 +49,7 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         let library = payload.assumingMemoryBound(to: LibraryObject.self)
         let symbol = try stack.requireName(at: 2, argument: 2, of: "index")
         let libraryName = library.pointee.name.map { String(cString: $0) } ?? "?"
-        guard library.pointee.object.isAlive, let handle = library.pointee.handle else {
+        guard library.pointee.head.object.isAlive, let handle = library.pointee.handle else {
             throw .library(libraryName, .closed)
         }
         _ = dlerror()
@@ -70,8 +71,8 @@ public func alienCoreLibraryName(_ payload: UnsafeMutableRawPointer) -> UnsafePo
 @_cdecl("alien_core_library_gc")
 public func alienCoreLibraryGC(_ payload: UnsafeMutableRawPointer) {
     let library = payload.assumingMemoryBound(to: LibraryObject.self)
-    guard library.pointee.object.isAlive else { return }
+    guard library.pointee.head.object.isAlive else { return }
     if let handle = library.pointee.handle, !library.pointee.isProcess { dlclose(handle) }
     free(library.pointee.name)
-    library.pointee = LibraryObject(object: alien_object_head(), handle: nil, name: nil, isProcess: false)
+    library.pointee = LibraryObject(head: alien_library_head(), handle: nil, name: nil, isProcess: false)
 }

@@ -255,3 +255,13 @@ test("re-typing a function of a closed library does not arm a direct call to NUL
   null = alien.buffer(8):get(1, "callback")        -- a NULL function pointer read from memory
   eq(null, nil)
 end)
+
+test("a library whose function cache was replaced is not closed under its functions", function()
+  local path = TESTLIB:gsub("/([^/]*)$", "///%1")
+  local lib = alien.load(path)
+  local f = typed_function(lib, "tl_add", "int", "int", "int")
+  local setuservalue = debug.setuservalue or debug.setfenv
+  setuservalue(lib, {})                          -- the debug library hides f from the library
+  getmetatable(lib).__gc(lib)
+  eq(f(2, 3), 5)                                  -- still open: f may still be called
+end)

@@ -212,6 +212,14 @@ typedef struct {
     unsigned char running;     /* invocations of this callback running now (types() waits for 0) */
 } alien_function_head;
 
+/* The head of every library: how many function objects the adapter made
+   from it, so that closing it by hand (`__gc` called from Lua) can tell
+   whether it found them all to disarm. */
+typedef struct {
+    alien_object_head object;
+    size_t functions;
+} alien_library_head;
+
 /* The head of every buffer, for the adapter's direct buf:get and buf:set. */
 typedef struct {
     alien_object_head object;
