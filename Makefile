@@ -7,6 +7,7 @@
 #   make debug           a debug build of the lua5.4 adapter -> build/lua5.4-debug/alien.so
 #   make bench           the benchmark table (make bench-callgrind: instruction counts)
 #   make check-memory    the Lua suite and the threads test under valgrind memcheck (lua5.4)
+#   make fuzz            the fuzzer under every Lua (make fuzz-quick: the fixed seeds of make test)
 #
 # The Debian packages needed are installed first when missing (ci/install-deps.sh).
 
@@ -41,7 +42,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory adversarial debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory adversarial fuzz fuzz-quick debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -94,6 +95,20 @@ check-memory: testlib
 # each in its own process, under every Lua and the debug build (ci/adversarial.sh).
 adversarial: testlib
 	@ALIEN_BUILD=$(BUILD) bash ci/adversarial.sh $(TAGS) lua5.4-debug
+
+# The fuzzer (Tests/fuzz, issue 14): every alien function, method and metamethod
+# with random arguments, under every built Lua and the debug build, each seed in
+# its own process (ci/fuzz.sh). fuzz-quick: the fixed seeds make test runs.
+# Longer runs by hand: make fuzz FUZZ_RUNS=20000 FUZZ_SEEDS="$(seq -s ' ' 1 64)"
+# (also FUZZ_TIMEOUT, FUZZ_JOBS, FUZZ_ONLY, FUZZ_SKIP; see ci/fuzz.sh).
+FUZZ_ENV = $(foreach v,FUZZ_RUNS FUZZ_SEEDS FUZZ_TIMEOUT FUZZ_JOBS FUZZ_VMEM FUZZ_ONLY FUZZ_SKIP,$(if $($(v)),$(v)='$($(v))'))
+FUZZ_TAGS = $(if $(LUA),$(TAGS),$(TAGS) lua5.4-debug)
+
+fuzz: testlib
+	@$(FUZZ_ENV) bash ci/fuzz.sh $(FUZZ_TAGS)
+
+fuzz-quick: testlib
+	@$(FUZZ_ENV) bash ci/fuzz.sh --quick $(FUZZ_TAGS)
 
 test: deps
 	@bash ci/install-deps.sh luarocks
