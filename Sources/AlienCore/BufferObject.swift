@@ -261,6 +261,6 @@ public func alienCoreBufferGC(_ block: UnsafeMutableRawPointer) {
     let buffer = block.assumingMemoryBound(to: BufferObject.self)
     guard buffer.pointee.head.object.isAlive else { return }
     if buffer.pointee.storage == .heap { free(buffer.pointee.data) }
-    buffer.pointee.head.object.magic = 0
+    buffer.pointee.head.object.kill()
     buffer.pointee.data = nil
 }

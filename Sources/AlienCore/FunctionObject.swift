@@ -153,7 +153,7 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
     free(function.pointee.name)
     free(function.pointee.libraryName)
-    function.pointee.head.object.magic = 0
+    function.pointee.head.object.kill()
     function.pointee.name = nil
     function.pointee.libraryName = nil
     return wasCallback

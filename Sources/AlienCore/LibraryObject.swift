@@ -75,4 +75,6 @@ public func alienCoreLibraryGC(_ payload: UnsafeMutableRawPointer) {
     if let handle = library.pointee.handle, !library.pointee.isProcess { dlclose(handle) }
     free(library.pointee.name)
     library.pointee = LibraryObject(head: alien_library_head(), handle: nil, name: nil, isProcess: false)
+    library.pointee.head.object = LibraryObject.liveHead
+    library.pointee.head.object.kill()
 }

@@ -56,6 +56,7 @@ enum LuaToC {
             let object = AlienObject.at(index, in: stack)
             if case .function(let function)? = object { return UnsafeRawPointer(function.pointee.address) }
             guard type != .callback else { break }
+            if case .dead? = object { break }          // finalized: its block is no one's memory any more
             if let buffer = object?.buffer { return UnsafeRawPointer(buffer.pointee.data) }
             return UnsafeRawPointer(stack.userdata(at: index))
         default:

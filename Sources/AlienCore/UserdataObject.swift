@@ -25,14 +25,19 @@ extension UserdataObject {
 }
 
 extension alien_object_head {
-    /// Whether the object has not been collected (or failed to initialise).
-    var isAlive: Bool { magic == ALIEN_OBJECT_MAGIC }
+    /// Whether the object was made and has not been finalized.
+    var isAlive: Bool { magic == ALIEN_OBJECT_MAGIC && Int(kind) != ALIEN_OBJECT_DEAD }
+
+    /// Finalized (by the collector, or by Lua code calling `__gc`): still
+    /// recognised as alien's, so it is never taken for foreign memory, but
+    /// of no kind any entry point accepts.
+    mutating func kill() { kind = UInt8(ALIEN_OBJECT_DEAD) }
 }
 
 /// Any object of alien's, found with one lookup.
 enum AlienObject {
     case library, function(UnsafeMutablePointer<FunctionObject>), buffer(UnsafeMutablePointer<BufferObject>)
-    case array(UnsafeMutablePointer<ArrayObject>), instance(UnsafeMutablePointer<InstanceObject>), tagged
+    case array(UnsafeMutablePointer<ArrayObject>), instance(UnsafeMutablePointer<InstanceObject>), tagged, dead
 
     @inline(__always)
     static func at(_ index: Int32, in stack: LuaStack) -> AlienObject? {
@@ -50,6 +55,7 @@ enum AlienObject {
             return .instance(block.assumingMemoryBound(to: InstanceObject.self))
         case ALIEN_OBJECT_LIBRARY: return .library
         case ALIEN_OBJECT_TAGGED: return .tagged
+        case ALIEN_OBJECT_DEAD: return .dead
         default: return nil
         }
     }

@@ -265,3 +265,15 @@ test("a library whose function cache was replaced is not closed under its functi
   getmetatable(lib).__gc(lib)
   eq(f(2, 3), 5)                                  -- still open: f may still be called
 end)
+
+test("an object finalized by hand is never taken for memory", function()
+  local buf = alien.buffer(32)
+  local arr = alien.array("short", 4, buf)
+  getmetatable(buf).__gc(buf)
+  raises(function() alien.memset(buf, 16, 17) end, "pointer expected")
+  raises(function() alien.memmove(alien.buffer(8), buf, 4) end, "pointer expected")
+  raises(function() return arr[1] end, "out of range")
+  raises(function() buf:get(1, "int") end, "alien buffer expected")
+  local strlen = typed_function(alien.default, "strlen", "size_t", "pointer")
+  raises(function() strlen(buf) end, "bad argument #1 to 'strlen'")
+end)

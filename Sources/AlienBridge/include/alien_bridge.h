@@ -157,7 +157,8 @@ static inline __attribute__((always_inline)) void alien_kind_store(int kind, voi
     X(BUFFER, "alien_buffer")               \
     X(ARRAY, "alien_array")                 \
     X(INSTANCE, "alien_struct_instance")    \
-    X(TAGGED, NULL)
+    X(TAGGED, NULL)                         \
+    X(DEAD, NULL)
 
 enum {
     ALIEN_OBJECT_NONE = 0,
@@ -170,8 +171,8 @@ enum {
 #define ALIEN_OBJECT_MAGIC 0x4E45494CU  /* "LIEN" */
 
 typedef struct {
-    uint32_t magic;            /* ALIEN_OBJECT_MAGIC while the object is alive; 0 once collected */
-    uint8_t kind;              /* ALIEN_OBJECT_* */
+    uint32_t magic;            /* ALIEN_OBJECT_MAGIC in every block alien made (0: not made, failed) */
+    uint8_t kind;              /* ALIEN_OBJECT_*; DEAD once finalized: never any kind again, never memory */
     uint8_t reserved[3];
 } alien_object_head;
 
