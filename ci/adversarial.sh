@@ -50,7 +50,8 @@ if [ "${1:-}" = "--worker" ]; then
   out=$scratch/out err=$scratch/err
   while read -r index name; do
     start=$SECONDS
-    LUA_CPATH="$BUILD/$tag/?.so" timeout -k 2 "$TIMEOUT" "$lua" "$RUNNER" "$name" </dev/null >"$out" 2>"$err"
+    # ADV_WRAP: a command the interpreter runs under (ci/check-memory.sh: valgrind)
+    LUA_CPATH="$BUILD/$tag/?.so" timeout -k 2 "$TIMEOUT" ${ADV_WRAP:-} "$lua" "$RUNNER" "$name" </dev/null >"$out" 2>"$err"
     rc=$?
     elapsed=$((SECONDS - start))
     result= caseline= phase= late= why= first=
@@ -123,6 +124,8 @@ for tag in "${tags[@]}"; do
     continue
   fi
   [ -n "${ADV_FILTER:-}" ] && names=$(grep -E -- "$ADV_FILTER" <<<"$names")
+  # ADV_SAMPLE=N: every Nth case only (for slow wrappers such as valgrind)
+  [ -n "${ADV_SAMPLE:-}" ] && names=$(awk -v n="$ADV_SAMPLE" '(NR - 1) % n == 0' <<<"$names")
   table="$BUILD/adversarial/$tag.txt"
   # the cases dealt round-robin to $jobs workers
   rows=$(mktemp -d)

@@ -143,6 +143,24 @@ for name in "${names[@]}"; do
   esac
 done
 for name in "${skipped[@]}"; do echo "skip $name (ALIEN_MEMCHECK_SKIP)"; done
+
+# The adversarial suite under valgrind as well: every ALIEN_MEMCHECK_ADV_SAMPLE-th
+# case (default 10, about 200 cases; 1 runs all of them, which takes about half
+# an hour here; 0 none). A memcheck error ends the case with exit 97, which
+# the suite counts as a failure.
+sample=${ALIEN_MEMCHECK_ADV_SAMPLE:-10}
+if [ "$sample" != 0 ] && [ -f ci/adversarial.sh ]; then
+  adv=$(ADV_WRAP="valgrind ${valgrind_args[*]} --error-exitcode=97 -q" ADV_SAMPLE="$sample" \
+        ADV_TIMEOUT="${ALIEN_MEMCHECK_ADV_TIMEOUT:-180}" bash ci/adversarial.sh lua5.4 2>&1)
+  echo "$adv" | grep -vE '^[0-9]+ passed, [0-9]+ failed' | sed 's/^/  adversarial: /' | tail -20
+  line=$(echo "$adv" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+  if [ -n "$line" ]; then
+    passed=$((passed + ${line%% passed*}))
+    f=${line#*, }; failed=$((failed + ${f%% failed*}))
+  else
+    echo "FAIL adversarial under valgrind: no closing line"; failed=$((failed + 1))
+  fi
+fi
 echo "memcheck on lua5.4: $(( $(date +%s) - start_all )) s; logs in $logs"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

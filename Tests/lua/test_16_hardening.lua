@@ -264,6 +264,7 @@ test("a library whose function cache was replaced is not closed under its functi
   setuservalue(lib, {})                          -- the debug library hides f from the library
   getmetatable(lib).__gc(lib)
   eq(f(2, 3), 5)                                  -- still open: f may still be called
+  setuservalue(lib, { tl_add = f })               -- found again: closed when collected (no leak)
 end)
 
 test("an object finalized by hand is never taken for memory", function()
