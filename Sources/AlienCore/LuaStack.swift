@@ -59,16 +59,32 @@ struct LuaStack {
         bytes(at: index).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// A number value as Lua holds it (numeric strings converted by Lua's rules).
+    enum Numeric {
+        case integer(Int64)
+        case float(Double)
+    }
+
+    /// The value as a number, or nil when it is neither a number nor a numeric string.
+    @inline(__always)
+    func numeric(at index: Int32) -> Numeric? {
+        var integer: Int64 = 0
+        var number: Double = 0
+        switch alien_lua_tonumeric(state, index, &integer, &number) {
+        case 1: return .integer(integer)
+        case 2: return .float(number)
+        default: return nil
+        }
+    }
+
     /// An integer as C would get it from a Lua number: exact for Lua
     /// integers, truncated toward zero (and wrapped) for floats.
     @inline(__always)
     func integer(at index: Int32) -> Int64? {
-        var integer: Int64 = 0
-        var number: Double = 0
-        switch alien_lua_tonumeric(state, index, &integer, &number) {
-        case 1: return integer
-        case 2: return wrappingInteger(number)
-        default: return nil
+        switch numeric(at: index) {
+        case .integer(let integer)?: return integer
+        case .float(let number)?: return wrappingInteger(number)
+        case nil: return nil
         }
     }
 
@@ -78,33 +94,25 @@ struct LuaStack {
     /// must never wrap.
     @inline(__always)
     func exactInteger(at index: Int32) -> Int64? {
-        var integer: Int64 = 0
-        var number: Double = 0
-        switch alien_lua_tonumeric(state, index, &integer, &number) {
-        case 1: return integer
-        case 2:
+        switch numeric(at: index) {
+        case .integer(let integer)?: return integer
+        case .float(let number)?:
             guard number >= -9_223_372_036_854_775_808.0, number < 9_223_372_036_854_775_808.0,
                   number == number.rounded(.towardZero) else { return nil }
             return Int64(number)
-        default: return nil
+        case nil: return nil
         }
     }
 
     /// Whether the value is a number (or a numeric string) at all.
-    func isNumeric(at index: Int32) -> Bool {
-        var integer: Int64 = 0
-        var number: Double = 0
-        return alien_lua_tonumeric(state, index, &integer, &number) != 0
-    }
+    func isNumeric(at index: Int32) -> Bool { numeric(at: index) != nil }
 
     @inline(__always)
     func number(at index: Int32) -> Double? {
-        var integer: Int64 = 0
-        var number: Double = 0
-        switch alien_lua_tonumeric(state, index, &integer, &number) {
-        case 1: return Double(integer)
-        case 2: return number
-        default: return nil
+        switch numeric(at: index) {
+        case .integer(let integer)?: return Double(integer)
+        case .float(let number)?: return number
+        case nil: return nil
         }
     }
 
