@@ -54,17 +54,23 @@ cpus=$(nproc 2>/dev/null || echo 2)
 jobs=${FUZZ_JOBS:-$(( cpus > 4 ? 4 : cpus ))}
 vmem=${FUZZ_VMEM:-8388608}
 
-export ALIEN_TESTLIB="$PWD/build/testlib/libalientest.so"
-if [ ! -f "$ALIEN_TESTLIB" ]; then
-  make --no-print-directory testlib >/dev/null 2>&1 || unset ALIEN_TESTLIB
+testlib="$PWD/build/testlib/libalientest.so"
+if [ ! -f "$testlib" ]; then
+  make --no-print-directory testlib >/dev/null 2>&1 || testlib=
 fi
 
 # Working files go to a directory of this run's own (make test may run the
 # quick seeds while a long run is going); a failing seed's files are then
 # copied to build/fuzz/<tag>/seed-N.{log,err}.
+# The modules and the test library are copied there first, so that a
+# rebuild while the fuzzer runs (the other targets of make) cannot change or
+# truncate the code under a running seed.
 mkdir -p build/fuzz
 work=$(mktemp -d build/fuzz/run.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+if [ -n "$testlib" ]; then
+  cp "$testlib" "$work/libalientest.so" && export ALIEN_TESTLIB="$PWD/$work/libalientest.so"
+fi
 
 signame() { kill -l "$1" 2>/dev/null || echo "signal $1"; }
 
@@ -78,7 +84,7 @@ run_one() {
   { (
     ulimit -c 0
     ulimit -v "$vmem" 2>/dev/null
-    FUZZ_LOG="$log" LUA_CPATH="build/$tag/?.so" exec timeout -k 5 "$limit" "$lua" Tests/fuzz/fuzz.lua "$seed" "$runs"
+    FUZZ_LOG="$log" LUA_CPATH="$dir/?.so" exec timeout -k 5 "$limit" "$lua" Tests/fuzz/fuzz.lua "$seed" "$runs"
   ) >"$out" 2>"$err"; } 2>/dev/null
   status=$?
   last=$(grep -v '^\(POOL\|NOTE\) ' "$log" 2>/dev/null | tail -1)
@@ -95,7 +101,7 @@ run_one() {
   {
     echo "$verdict"
     echo "last: $last"
-    echo "replay: ${FUZZ_ONLY:+FUZZ_ONLY='$FUZZ_ONLY' }${FUZZ_SKIP:+FUZZ_SKIP='$FUZZ_SKIP' }ALIEN_TESTLIB=${ALIEN_TESTLIB:-} LUA_CPATH='build/$tag/?.so' FUZZ_LOG=build/fuzz/$tag/seed-$seed.log $lua Tests/fuzz/fuzz.lua $seed $runs"
+    echo "replay: ${FUZZ_ONLY:+FUZZ_ONLY='$FUZZ_ONLY' }${FUZZ_SKIP:+FUZZ_SKIP='$FUZZ_SKIP' }ALIEN_TESTLIB=${testlib} LUA_CPATH='build/$tag/?.so' FUZZ_LOG=build/fuzz/$tag/seed-$seed.log $lua Tests/fuzz/fuzz.lua $seed $runs"
     echo "shrink: ${FUZZ_ONLY:+FUZZ_ONLY='$FUZZ_ONLY' }${FUZZ_SKIP:+FUZZ_SKIP='$FUZZ_SKIP' }lua5.4 Tests/fuzz/minimize.lua $tag $seed $runs"
   } >"$dir/seed-$seed.result"
 }
@@ -105,7 +111,7 @@ failed=0
 for tag in "${tags[@]}"; do
   dir="$work/$tag"
   mkdir -p "$dir"
-  if [ ! -f "build/$tag/alien.so" ]; then
+  if [ ! -f "build/$tag/alien.so" ] || ! cp "build/$tag/alien.so" "$dir/alien.so"; then
     echo "== $tag: FAIL: build/$tag/alien.so is missing"
     failed=$((failed + $(echo $seeds | wc -w)))
     continue

@@ -14,7 +14,12 @@ end
 local luas = { ["lua5.4-debug"] = "lua5.4", luajit = "luajit" }
 local lua = luas[tag] or tag
 local log = os.tmpname()
-local testlib = os.getenv("ALIEN_TESTLIB") or "build/testlib/libalientest.so"
+-- copies of the module and the test library: a rebuild meanwhile must not change them
+local snapshot = os.tmpname()
+os.remove(snapshot)
+assert(os.execute("mkdir -p " .. snapshot .. " && cp build/" .. tag .. "/alien.so " .. snapshot .. "/alien.so"))
+local testlib = snapshot .. "/libalientest.so"
+os.execute("cp " .. (os.getenv("ALIEN_TESTLIB") or "build/testlib/libalientest.so") .. " " .. testlib)
 local limit = os.getenv("FUZZ_TIMEOUT") or "60"
 
 local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
@@ -22,7 +27,7 @@ local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 -- Runs the fuzzer; returns the exit status and the log's lines.
 local function run(keep, count)
   local env = "FUZZ_LOG=" .. shell_quote(log) .. " ALIEN_TESTLIB=" .. shell_quote(testlib)
-    .. " LUA_CPATH=" .. shell_quote("build/" .. tag .. "/?.so")
+    .. " LUA_CPATH=" .. shell_quote(snapshot .. "/?.so")
   if keep then env = env .. " FUZZ_KEEP=" .. shell_quote(keep) end
   local cmd = "bash -c " .. shell_quote("ulimit -c 0; ulimit -v 8388608; " .. env .. " timeout -k 5 " .. limit .. " "
     .. lua .. " Tests/fuzz/fuzz.lua " .. seed .. " " .. count .. " >/dev/null 2>&1; echo $?") .. " 2>/dev/null"
@@ -51,13 +56,18 @@ end
 
 local status, lines = run(nil, iterations)
 local failing = status == 124 or status == 137 or (status and status > 128)
+local function finish(code)
+  os.remove(log)
+  os.execute("rm -rf " .. snapshot)
+  os.exit(code)
+end
 if not failing then
   print("no crash or hang (exit " .. tostring(status) .. ")")
-  os.exit(1)
+  finish(1)
 end
 local last = last_call(lines) or ""
 local k = tonumber(last:match("^#(%d+)"))
-if not k then print("the run failed before its first call: exit " .. status); os.exit(1) end
+if not k then print("the run failed before its first call: exit " .. status); finish(1) end
 local target = top_line(lines, k)
 print("exit " .. status .. " in iteration " .. k .. ": " .. target)
 if last ~= target then print("  (innermost: " .. last .. ")") end
@@ -118,4 +128,4 @@ print(string.format("%d calls left (of %d), after %d runs; FUZZ_KEEP=%s", #list 
 for _, line in ipairs(final) do
   if line:match("^#%d") or line:match("^NOTE") then print("  " .. line) end
 end
-os.remove(log)
+finish(0)
