@@ -37,11 +37,6 @@ size_t alien_lua_rawlen(lua_State *L, int idx) {
     return lua_type(L, idx) == LUA_TTABLE ? (size_t)alien_rawlen(L, idx) : 0;
 }
 
-void *alien_lua_toudata(lua_State *L, int idx, size_t minsize) {
-    if (lua_type(L, idx) != LUA_TUSERDATA || alien_rawlen(L, idx) < minsize) return NULL;
-    return lua_touserdata(L, idx);
-}
-
 size_t alien_lua_udatasize(lua_State *L, int idx) {
     return lua_type(L, idx) == LUA_TUSERDATA ? (size_t)alien_rawlen(L, idx) : 0;
 }

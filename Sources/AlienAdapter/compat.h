@@ -26,14 +26,11 @@
 
 /* Lua 5.1 and LuaJIT: no luaL_setfuncs, lua_tonumberx, lua_rawlen or user values. */
 #if LUA_VERSION_NUM == 501
-static void alien_setfuncs(lua_State *L, const luaL_Reg *l, int nup) {
-    int i;
+static void alien_setfuncs(lua_State *L, const luaL_Reg *l) {
     for (; l->name != NULL; l++) {
-        for (i = 0; i < nup; i++) lua_pushvalue(L, -nup);
-        lua_pushcclosure(L, l->func, nup);
-        lua_setfield(L, -(nup + 2), l->name);
+        lua_pushcfunction(L, l->func);
+        lua_setfield(L, -2, l->name);
     }
-    lua_pop(L, nup);
 }
 static lua_Number alien_tonumberx(lua_State *L, int idx, int *isnum) {
     *isnum = lua_isnumber(L, idx);
@@ -43,7 +40,7 @@ static lua_Number alien_tonumberx(lua_State *L, int idx, int *isnum) {
 #define alien_setuservalue(L, i) lua_setfenv(L, i)
 #define alien_getuservalue(L, i) lua_getfenv(L, i)
 #else
-#define alien_setfuncs(L, l, nup) luaL_setfuncs(L, l, nup)
+#define alien_setfuncs(L, l) luaL_setfuncs(L, l, 0)
 #define alien_tonumberx(L, i, isnum) lua_tonumberx(L, i, isnum)
 #define alien_rawlen(L, i) lua_rawlen(L, i)
 #define alien_setuservalue(L, i) lua_setuservalue(L, i)

@@ -56,9 +56,11 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
         case 3: if (dr) *rd = ((alien_di3)p)(a[0], a[1], a[2]); else *ri = ((alien_i3)p)(a[0], a[1], a[2]); break;
         case 4: if (dr) *rd = ((alien_di4)p)(a[0], a[1], a[2], a[3]); else *ri = ((alien_i4)p)(a[0], a[1], a[2], a[3]); break;
         case 5: if (dr) *rd = ((alien_di5)p)(a[0], a[1], a[2], a[3], a[4]);
-                else *ri = ((alien_i5)p)(a[0], a[1], a[2], a[3], a[4]); break;
+                else *ri = ((alien_i5)p)(a[0], a[1], a[2], a[3], a[4]);
+                break;
         default: if (dr) *rd = ((alien_di6)p)(a[0], a[1], a[2], a[3], a[4], a[5]);
-                 else *ri = ((alien_i6)p)(a[0], a[1], a[2], a[3], a[4], a[5]); break;
+                 else *ri = ((alien_i6)p)(a[0], a[1], a[2], a[3], a[4], a[5]);
+                 break;
         }
     } else {
         switch (f->count) {
@@ -67,13 +69,17 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
         case 3: if (dr) *rd = ((alien_d3)p)(d[0], d[1], d[2]); else *ri = ((alien_id3)p)(d[0], d[1], d[2]); break;
         case 4: if (dr) *rd = ((alien_d4)p)(d[0], d[1], d[2], d[3]); else *ri = ((alien_id4)p)(d[0], d[1], d[2], d[3]); break;
         case 5: if (dr) *rd = ((alien_d5)p)(d[0], d[1], d[2], d[3], d[4]);
-                else *ri = ((alien_id5)p)(d[0], d[1], d[2], d[3], d[4]); break;
+                else *ri = ((alien_id5)p)(d[0], d[1], d[2], d[3], d[4]);
+                break;
         case 6: if (dr) *rd = ((alien_d6)p)(d[0], d[1], d[2], d[3], d[4], d[5]);
-                else *ri = ((alien_id6)p)(d[0], d[1], d[2], d[3], d[4], d[5]); break;
+                else *ri = ((alien_id6)p)(d[0], d[1], d[2], d[3], d[4], d[5]);
+                break;
         case 7: if (dr) *rd = ((alien_d7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
-                else *ri = ((alien_id7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]); break;
+                else *ri = ((alien_id7)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+                break;
         default: if (dr) *rd = ((alien_d8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
-                 else *ri = ((alien_id8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]); break;
+                 else *ri = ((alien_id8)p)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+                 break;
         }
     }
 }

@@ -64,20 +64,15 @@ static const luaL_Reg alien_no_functions[] = {
     {NULL, NULL}
 };
 
-/* Registers functions into the table on top. */
-static void alien_register(lua_State *L, const luaL_Reg *functions) {
-    alien_setfuncs(L, functions, 0);
-}
-
 /* A metatable whose __index is the methods table, or, when `index` is given,
    that function with the methods table as its upvalue. */
 static void alien_newmetatable(lua_State *L, const char *name, const luaL_Reg *metamethods,
                                const luaL_Reg *methods, lua_CFunction index) {
     luaL_newmetatable(L, name);
-    alien_register(L, metamethods);
+    alien_setfuncs(L, metamethods);
     if (methods != NULL) {
         lua_newtable(L);
-        alien_register(L, methods);
+        alien_setfuncs(L, methods);
         if (index != NULL) lua_pushcclosure(L, index, 1);
         lua_setfield(L, -2, "__index");
     }
@@ -103,7 +98,7 @@ int luaopen_alien_struct(lua_State *L) {
     if (lua_istable(L, -1)) return 1;
     lua_pop(L, 1);
     lua_newtable(L);
-    alien_register(L, alien_struct_functions);
+    alien_setfuncs(L, alien_struct_functions);
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_STRUCT_KEY);
     return 1;
@@ -123,7 +118,7 @@ int luaopen_alien(lua_State *L) {
     alien_newmetatable(L, ALIEN_STRUCT_MT, alien_no_functions, alien_struct_methods, NULL);
 
     lua_newtable(L);                        /* the module */
-    alien_register(L, alien_module_functions);
+    alien_setfuncs(L, alien_module_functions);
     lua_pushliteral(L, ALIEN_VERSION);
     lua_setfield(L, -2, "version");
     lua_pushliteral(L, ALIEN_PLATFORM);

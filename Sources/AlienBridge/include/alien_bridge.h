@@ -243,8 +243,6 @@ const char *alien_lua_tostring(lua_State *L, int idx, size_t *len);
 size_t alien_lua_rawlen(lua_State *L, int idx);
 /* Light or full userdata's address, else NULL. */
 void *alien_lua_touserdata(lua_State *L, int idx);
-/* A full userdata's block when it is at least minsize bytes, else NULL. */
-void *alien_lua_toudata(lua_State *L, int idx, size_t minsize);
 /* The size of the full userdata at idx (0 for anything else). */
 size_t alien_lua_udatasize(lua_State *L, int idx);
 /* The alien object at idx (its head, checked), with its block size; else NULL. */
