@@ -178,3 +178,344 @@ double tl_dsum8(double a, double b, double c, double d, double e, double f, doub
 }
 double tl_halve(long x) { return x / 2.0; }
 int tl_trunc(double x) { return (int)x; }
+
+/* ---- SPEC section 13: composite C types ---------------------------------
+   Layouts the C compiler decides (sizeof, _Alignof, offsetof of each field in
+   declaration order), for test_13_composite_layout.lua. */
+#include <stdarg.h>
+#include <stdio.h>
+struct tl_point { int x, y; };
+struct tl_rect { struct tl_point tl, br; };
+struct tl_l3 { char c; struct tl_point p; double d; };
+struct tl_l4 { char tag; int vals[3]; short s; };
+struct tl_l5 { char c; struct tl_point pts[3]; char d; };
+struct tl_l6 { char name[13]; double x; char t[3]; };
+union tl_u7 { char c; int i; double d; char bytes[11]; };
+#pragma pack(push, 1)
+struct tl_l8 { char c; int i; short s; double d; long long ll; };
+#pragma pack(pop)
+#pragma pack(push, 2)
+struct tl_l9 { char c; int i; char c2; double d; float f; };
+#pragma pack(pop)
+struct tl_l10 { double d; char c; };
+struct tl_l11 { char c; short s; char c2; float f; char c3; long long ll; char c4; void *p;
+                char c5; float fl; double dd; };
+struct tl_l12 { char a; union tl_u7 u; char b; };
+struct tl_l13 { short s; struct tl_l10 inner[2]; char c; };
+#pragma pack(push, 1)
+struct tl_l14 { char c; struct tl_point p; short s[3]; };
+#pragma pack(pop)
+#pragma pack(push, 4)
+struct tl_l15 { char c; double d; long long ll; short s; };
+#pragma pack(pop)
+struct tl_l16 { char c; struct tl_l8 packed; char d; };
+#pragma pack(push, 1)
+union tl_u17 { char c[5]; int i; };
+#pragma pack(pop)
+union tl_u18 { struct tl_point p; long long ll; float f[3]; };
+struct tl_l19 { char c; unsigned short us; long l; unsigned long ul; ptrdiff_t pd; size_t sz;
+                signed char b; unsigned int ui; };
+#pragma pack(push, 8)
+struct tl_l20 { char c; double d; int i; };
+#pragma pack(pop)
+#pragma pack(push, 2)
+struct tl_l21 { char c; struct tl_l10 x; };
+#pragma pack(pop)
+struct tl_l22 { struct tl_rect r[2]; union tl_u18 u; char tail; };
+
+#define TL_NLAYOUTS 22
+#define TL_O(T, f) offsetof(T, f)
+static const size_t tl_layout_sizes[TL_NLAYOUTS + 1][2] = {
+    { 0, 0 },
+    { sizeof(struct tl_point), _Alignof(struct tl_point) },
+    { sizeof(struct tl_rect), _Alignof(struct tl_rect) },
+    { sizeof(struct tl_l3), _Alignof(struct tl_l3) },
+    { sizeof(struct tl_l4), _Alignof(struct tl_l4) },
+    { sizeof(struct tl_l5), _Alignof(struct tl_l5) },
+    { sizeof(struct tl_l6), _Alignof(struct tl_l6) },
+    { sizeof(union tl_u7), _Alignof(union tl_u7) },
+    { sizeof(struct tl_l8), _Alignof(struct tl_l8) },
+    { sizeof(struct tl_l9), _Alignof(struct tl_l9) },
+    { sizeof(struct tl_l10), _Alignof(struct tl_l10) },
+    { sizeof(struct tl_l11), _Alignof(struct tl_l11) },
+    { sizeof(struct tl_l12), _Alignof(struct tl_l12) },
+    { sizeof(struct tl_l13), _Alignof(struct tl_l13) },
+    { sizeof(struct tl_l14), _Alignof(struct tl_l14) },
+    { sizeof(struct tl_l15), _Alignof(struct tl_l15) },
+    { sizeof(struct tl_l16), _Alignof(struct tl_l16) },
+    { sizeof(union tl_u17), _Alignof(union tl_u17) },
+    { sizeof(union tl_u18), _Alignof(union tl_u18) },
+    { sizeof(struct tl_l19), _Alignof(struct tl_l19) },
+    { sizeof(struct tl_l20), _Alignof(struct tl_l20) },
+    { sizeof(struct tl_l21), _Alignof(struct tl_l21) },
+    { sizeof(struct tl_l22), _Alignof(struct tl_l22) },
+};
+/* Each row: the field count, then the offsets in declaration order. */
+static const size_t tl_layout_offsets[TL_NLAYOUTS + 1][12] = {
+    { 0 },
+    { 2, TL_O(struct tl_point, x), TL_O(struct tl_point, y) },
+    { 2, TL_O(struct tl_rect, tl), TL_O(struct tl_rect, br) },
+    { 3, TL_O(struct tl_l3, c), TL_O(struct tl_l3, p), TL_O(struct tl_l3, d) },
+    { 3, TL_O(struct tl_l4, tag), TL_O(struct tl_l4, vals), TL_O(struct tl_l4, s) },
+    { 3, TL_O(struct tl_l5, c), TL_O(struct tl_l5, pts), TL_O(struct tl_l5, d) },
+    { 3, TL_O(struct tl_l6, name), TL_O(struct tl_l6, x), TL_O(struct tl_l6, t) },
+    { 4, TL_O(union tl_u7, c), TL_O(union tl_u7, i), TL_O(union tl_u7, d), TL_O(union tl_u7, bytes) },
+    { 5, TL_O(struct tl_l8, c), TL_O(struct tl_l8, i), TL_O(struct tl_l8, s), TL_O(struct tl_l8, d),
+         TL_O(struct tl_l8, ll) },
+    { 5, TL_O(struct tl_l9, c), TL_O(struct tl_l9, i), TL_O(struct tl_l9, c2), TL_O(struct tl_l9, d),
+         TL_O(struct tl_l9, f) },
+    { 2, TL_O(struct tl_l10, d), TL_O(struct tl_l10, c) },
+    { 11, TL_O(struct tl_l11, c), TL_O(struct tl_l11, s), TL_O(struct tl_l11, c2), TL_O(struct tl_l11, f),
+          TL_O(struct tl_l11, c3), TL_O(struct tl_l11, ll), TL_O(struct tl_l11, c4), TL_O(struct tl_l11, p),
+          TL_O(struct tl_l11, c5), TL_O(struct tl_l11, fl), TL_O(struct tl_l11, dd) },
+    { 3, TL_O(struct tl_l12, a), TL_O(struct tl_l12, u), TL_O(struct tl_l12, b) },
+    { 3, TL_O(struct tl_l13, s), TL_O(struct tl_l13, inner), TL_O(struct tl_l13, c) },
+    { 3, TL_O(struct tl_l14, c), TL_O(struct tl_l14, p), TL_O(struct tl_l14, s) },
+    { 4, TL_O(struct tl_l15, c), TL_O(struct tl_l15, d), TL_O(struct tl_l15, ll), TL_O(struct tl_l15, s) },
+    { 3, TL_O(struct tl_l16, c), TL_O(struct tl_l16, packed), TL_O(struct tl_l16, d) },
+    { 2, TL_O(union tl_u17, c), TL_O(union tl_u17, i) },
+    { 3, TL_O(union tl_u18, p), TL_O(union tl_u18, ll), TL_O(union tl_u18, f) },
+    { 8, TL_O(struct tl_l19, c), TL_O(struct tl_l19, us), TL_O(struct tl_l19, l), TL_O(struct tl_l19, ul),
+         TL_O(struct tl_l19, pd), TL_O(struct tl_l19, sz), TL_O(struct tl_l19, b), TL_O(struct tl_l19, ui) },
+    { 3, TL_O(struct tl_l20, c), TL_O(struct tl_l20, d), TL_O(struct tl_l20, i) },
+    { 2, TL_O(struct tl_l21, c), TL_O(struct tl_l21, x) },
+    { 3, TL_O(struct tl_l22, r), TL_O(struct tl_l22, u), TL_O(struct tl_l22, tail) },
+};
+int tl_layout_count(void) { return TL_NLAYOUTS; }
+size_t tl_layout_size(int which) { return which >= 1 && which <= TL_NLAYOUTS ? tl_layout_sizes[which][0] : 0; }
+size_t tl_layout_align(int which) { return which >= 1 && which <= TL_NLAYOUTS ? tl_layout_sizes[which][1] : 0; }
+int tl_layout_fields(int which) { return which >= 1 && which <= TL_NLAYOUTS ? (int)tl_layout_offsets[which][0] : -1; }
+size_t tl_layout_offset(int which, int field) {
+    if (which < 1 || which > TL_NLAYOUTS || field < 1 || (size_t)field > tl_layout_offsets[which][0])
+        return (size_t)-1;
+    return tl_layout_offsets[which][field];
+}
+/* Instances filled and read by C. */
+void tl_l5_fill(struct tl_l5 *s) {
+    s->c = 'A'; s->d = 'Z';
+    for (int i = 0; i < 3; i++) { s->pts[i].x = 10 * (i + 1); s->pts[i].y = -(i + 1); }
+}
+long tl_l5_sum(const struct tl_l5 *s) {
+    long sum = s->c + s->d;
+    for (int i = 0; i < 3; i++) sum += (i + 1) * (s->pts[i].x + 2L * s->pts[i].y);
+    return sum;
+}
+size_t tl_l6_name_len(const struct tl_l6 *s) { return strnlen(s->name, sizeof s->name); }
+double tl_l8_sum(const struct tl_l8 *s) { return s->c + 2.0 * s->i + 3.0 * s->s + 4.0 * s->d + 5.0 * s->ll; }
+void tl_l8_fill(struct tl_l8 *s) { s->c = 1; s->i = -2; s->s = 3; s->d = 4.5; s->ll = 5000000000LL; }
+long tl_l22_sum(const struct tl_l22 *s) {
+    long sum = s->tail;
+    for (int i = 0; i < 2; i++)
+        sum += (i + 1) * (s->r[i].tl.x + 2L * s->r[i].tl.y + 3L * s->r[i].br.x + 4L * s->r[i].br.y);
+    return sum + s->u.ll;
+}
+
+/* By value: structs of 1 to 100 bytes. Each struct's elements, flattened in
+   declaration order (nested structs and arrays expanded), are numbered i = 1..n:
+   tl_T_make(seed) sets element i to seed + i; tl_T_sum(s) is the sum of
+   i * element i; tl_T_twice(s) doubles every element; tl_call_T(f, seed) calls
+   f(tl_T_make(seed), seed) and returns tl_T_sum of what f returned. */
+struct tl_s1 { unsigned char a; };
+struct tl_s2 { unsigned char a, b; };
+struct tl_s3 { unsigned char a, b, c; };
+struct tl_s4 { short a, b; };
+struct tl_s4f { float a; };
+struct tl_s8 { int a, b; };
+struct tl_s8f { float a, b; };
+struct tl_s12 { int a, b, c; };
+struct tl_s12f { float a, b, c; };
+struct tl_s16d { double a, b; };
+struct tl_s16m { int a; double b; };
+struct tl_s16n { struct tl_s8 p; float x, y; };
+struct tl_s17 { unsigned char c[17]; };
+struct tl_s24 { double a; long long b; int c; };
+struct tl_s24n { struct tl_s8 p[2]; double d; };
+struct tl_s32 { double a, b, c, d; };
+struct tl_s100 { int v[25]; };
+
+#define TL_E1(s, X) X((s).a)
+#define TL_E2(s, X) X((s).a); X((s).b)
+#define TL_E3(s, X) X((s).a); X((s).b); X((s).c)
+#define TL_E4(s, X) X((s).a); X((s).b); X((s).c); X((s).d)
+#define TL_E16M(s, X) TL_E2(s, X)
+#define TL_E16N(s, X) X((s).p.a); X((s).p.b); X((s).x); X((s).y)
+#define TL_E17(s, X) for (int k_ = 0; k_ < 17; k_++) X((s).c[k_])
+#define TL_E24N(s, X) for (int k_ = 0; k_ < 2; k_++) { X((s).p[k_].a); X((s).p[k_].b); } X((s).d)
+#define TL_E100(s, X) for (int k_ = 0; k_ < 25; k_++) X((s).v[k_])
+
+#define TL_MAKE_X(lv) (i_++, (lv) = (__typeof__(lv))(seed + i_))
+#define TL_SUM_X(lv) (i_++, sum_ += i_ * (double)(lv))
+#define TL_TWICE_X(lv) ((lv) = (__typeof__(lv))((lv) * 2))
+#define TL_BYVALUE(T, EACH) \
+    struct tl_##T tl_##T##_make(int seed) { \
+        struct tl_##T s; int i_ = 0; memset(&s, 0, sizeof s); EACH(s, TL_MAKE_X); return s; } \
+    double tl_##T##_sum(struct tl_##T s) { double sum_ = 0; int i_ = 0; EACH(s, TL_SUM_X); return sum_; } \
+    struct tl_##T tl_##T##_twice(struct tl_##T s) { EACH(s, TL_TWICE_X); return s; } \
+    size_t tl_##T##_size(void) { return sizeof(struct tl_##T); } \
+    double tl_call_##T(struct tl_##T (*f)(struct tl_##T, int), int seed) { \
+        return tl_##T##_sum(f(tl_##T##_make(seed), seed)); }
+
+TL_BYVALUE(s1, TL_E1)
+TL_BYVALUE(s2, TL_E2)
+TL_BYVALUE(s3, TL_E3)
+TL_BYVALUE(s4, TL_E2)
+TL_BYVALUE(s4f, TL_E1)
+TL_BYVALUE(s8, TL_E2)
+TL_BYVALUE(s8f, TL_E2)
+TL_BYVALUE(s12, TL_E3)
+TL_BYVALUE(s12f, TL_E3)
+TL_BYVALUE(s16d, TL_E2)
+TL_BYVALUE(s16m, TL_E16M)
+TL_BYVALUE(s16n, TL_E16N)
+TL_BYVALUE(s17, TL_E17)
+TL_BYVALUE(s24, TL_E3)
+TL_BYVALUE(s24n, TL_E24N)
+TL_BYVALUE(s32, TL_E4)
+TL_BYVALUE(s100, TL_E100)
+
+/* Explicit constructors, and a struct result from scalar and struct arguments. */
+struct tl_s16d tl_s16d_of(double a, double b) { struct tl_s16d s = { a, b }; return s; }
+struct tl_s32 tl_s32_from(double a, struct tl_s16d b, double c) { struct tl_s32 s = { a, b.a, b.b, c }; return s; }
+struct tl_s12f tl_s12f_of(float a, float b, float c) { struct tl_s12f s = { a, b, c }; return s; }
+/* Several structs mixed with scalars, each weighted by its position. */
+double tl_bv_mixed(int a, struct tl_s3 b, double c, struct tl_s16d d, struct tl_s12f e, long f,
+                   struct tl_s100 g, float h, struct tl_s16m i) {
+    return a + 2 * tl_s3_sum(b) + 3 * c + 4 * tl_s16d_sum(d) + 5 * tl_s12f_sum(e) + 6.0 * f
+         + 7 * tl_s100_sum(g) + 8 * h + 9 * tl_s16m_sum(i);
+}
+/* More struct arguments than registers: some go on the stack. */
+double tl_bv_many16d(struct tl_s16d a, struct tl_s16d b, struct tl_s16d c, struct tl_s16d d,
+                     struct tl_s16d e, struct tl_s16d f) {
+    return tl_s16d_sum(a) + 2 * tl_s16d_sum(b) + 3 * tl_s16d_sum(c) + 4 * tl_s16d_sum(d)
+         + 5 * tl_s16d_sum(e) + 6 * tl_s16d_sum(f);
+}
+double tl_bv_spill(double d1, double d2, double d3, double d4, double d5, double d6, double d7,
+                   int i1, int i2, int i3, int i4, int i5, struct tl_s16m m, struct tl_s12 t, double d8,
+                   struct tl_s8f q) {
+    return d1 + 2*d2 + 3*d3 + 4*d4 + 5*d5 + 6*d6 + 7*d7 + 8.0*i1 + 9.0*i2 + 10.0*i3 + 11.0*i4 + 12.0*i5
+         + 13 * tl_s16m_sum(m) + 14 * tl_s12_sum(t) + 15 * d8 + 16 * tl_s8f_sum(q);
+}
+/* Unions by value: the ABI classifies a union by all its members. */
+union tl_u8 { double d; long long l; };
+union tl_u4 { float f; int i; };
+union tl_ud { double d; float f; };
+union tl_u8 tl_u8_of_double(double d) { union tl_u8 u; u.d = d; return u; }
+union tl_u8 tl_u8_of_ll(long long l) { union tl_u8 u; u.l = l; return u; }
+double tl_u8_double(union tl_u8 u) { return u.d; }
+long long tl_u8_ll(union tl_u8 u) { return u.l; }
+union tl_u4 tl_u4_of_int(int i) { union tl_u4 u; u.i = i; return u; }
+int tl_u4_int(union tl_u4 u) { return u.i; }
+float tl_u4_float(union tl_u4 u) { return u.f; }
+union tl_ud tl_ud_of_double(double d) { union tl_ud u; u.d = d; return u; }
+double tl_ud_double(union tl_ud u) { return u.d; }
+struct tl_tagged { int tag; union tl_u8 u; };
+struct tl_tagged tl_tagged_of(int tag, double d) { struct tl_tagged t; t.tag = tag; t.u.d = d; return t; }
+double tl_tagged_value(struct tl_tagged t) { return t.tag == 1 ? t.u.d : (double)t.u.l; }
+long long tl_call_u8(union tl_u8 (*f)(union tl_u8), long long x) { union tl_u8 u; u.l = x; return f(u).l; }
+/* A callback taking several structs and scalars. */
+double tl_call_mixed_structs(double (*f)(int, struct tl_s3, double, struct tl_s16m, struct tl_s100, float,
+                                         struct tl_s12f)) {
+    return f(7, tl_s3_make(1), 2.5, tl_s16m_make(2), tl_s100_make(3), 0.5f, tl_s12f_make(4));
+}
+/* A callback returning a struct made from scalars. */
+double tl_call_s16d_of(struct tl_s16d (*f)(double, double), double a, double b) {
+    struct tl_s16d s = f(a, b);
+    return s.a * 10 + s.b;
+}
+/* A callback called many times, its results accumulated. */
+double tl_call_s32_n(struct tl_s32 (*f)(int), int n) {
+    double sum = 0;
+    for (int i = 1; i <= n; i++) sum += tl_s32_sum(f(i));
+    return sum;
+}
+
+/* ref out-parameters of every scalar type: each is changed as its name says. */
+void tl_ref_long(long *p) { *p = *p * 3 - 1; }
+void tl_ref_ulong(unsigned long *p) { *p = *p + 1; }
+void tl_ref_size_t(size_t *p) { *p = *p + 1000; }
+void tl_ref_ptrdiff_t(ptrdiff_t *p) { *p = -*p; }
+void tl_ref_longlong(long long *p) { *p = *p * -2; }
+void tl_ref_ulonglong(unsigned long long *p) { *p = *p * 2; }
+void tl_ref_float(float *p) { *p = *p / 4; }
+void tl_ref_short(short *p) { *p = (short)(*p - 1); }
+void tl_ref_ushort(unsigned short *p) { *p = (unsigned short)(*p + 1); }
+void tl_ref_byte(signed char *p) { *p = (signed char)(-*p); }
+void tl_ref_advance(void **p, int n) { *p = (char *)*p + n; }
+void tl_ref_set_null(void **p) { *p = NULL; }
+int tl_ref_all(signed char *b, unsigned char *c, short *s, unsigned short *us, int *i, unsigned *ui,
+               long *l, unsigned long *ul, long long *ll, unsigned long long *ull, ptrdiff_t *pd,
+               size_t *sz, float *f, double *d, void **p) {
+    *b = (signed char)(*b + 1); *c = (unsigned char)(*c + 2); *s = (short)(*s + 3);
+    *us = (unsigned short)(*us + 4); *i += 5; *ui += 6; *l += 7; *ul += 8; *ll += 9; *ull += 10;
+    *pd += 11; *sz += 12; *f += 13; *d += 14; *p = (char *)*p + 15;
+    return 15;
+}
+/* A size reported through an out-parameter, as many C APIs do. */
+int tl_measure(const char *s, size_t *len, long *words) {
+    size_t n = strlen(s); long w = 0; int in = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == ' ') in = 0; else if (!in) { in = 1; w++; }
+    }
+    *len = n; *words = w;
+    return 0;
+}
+
+/* Variadic functions. */
+int tl_va_sum_ints(int n, ...) {
+    va_list ap; int sum = 0;
+    va_start(ap, n);
+    for (int k = 1; k <= n; k++) sum += k * va_arg(ap, int);
+    va_end(ap);
+    return sum;
+}
+double tl_va_sum_doubles(int n, ...) {
+    va_list ap; double sum = 0;
+    va_start(ap, n);
+    for (int k = 1; k <= n; k++) sum += k * va_arg(ap, double);
+    va_end(ap);
+    return sum;
+}
+long long tl_va_sum_ll(int n, ...) {
+    va_list ap; long long sum = 0;
+    va_start(ap, n);
+    for (int k = 1; k <= n; k++) sum += va_arg(ap, long long);
+    va_end(ap);
+    return sum;
+}
+/* fmt letters: i int, u unsigned, l long, L long long, d double, s string
+   (its length), p pointer (1 when not NULL); value k weighted by k. */
+double tl_va_mixed(const char *fmt, ...) {
+    va_list ap; double sum = 0;
+    va_start(ap, fmt);
+    for (int k = 1; fmt[k - 1]; k++) {
+        switch (fmt[k - 1]) {
+        case 'i': sum += k * (double)va_arg(ap, int); break;
+        case 'u': sum += k * (double)va_arg(ap, unsigned); break;
+        case 'l': sum += k * (double)va_arg(ap, long); break;
+        case 'L': sum += k * (double)va_arg(ap, long long); break;
+        case 'd': sum += k * va_arg(ap, double); break;
+        case 's': { const char *s = va_arg(ap, const char *); sum += k * (double)(s ? strlen(s) : 1000); break; }
+        case 'p': sum += k * (double)(va_arg(ap, void *) != NULL); break;
+        default: sum += 1e9; break;
+        }
+    }
+    va_end(ap);
+    return sum;
+}
+/* The variable part after many fixed arguments (registers full). */
+double tl_va_after_many(double a, double b, double c, double d, double e, double f, double g, double h,
+                        long i, long j, long k, long l, long m, int n, ...) {
+    va_list ap; double sum = a + b + c + d + e + f + g + h + i + j + k + l + m;
+    va_start(ap, n);
+    for (int x = 1; x <= n; x++) sum += x * va_arg(ap, double);
+    va_end(ap);
+    return sum;
+}
+/* vsnprintf behind a fixed prefix, as a logging API would. */
+int tl_va_format(char *out, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
