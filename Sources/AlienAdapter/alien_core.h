@@ -21,7 +21,8 @@ void *alien_core_function_address(void *function);
 int alien_core_callback_init(lua_State *L, void *function);
 int alien_core_callback_arguments(void *callback, void **arguments, alien_value *out);
 int alien_core_callback_result(lua_State *L, void *callback, void *result);
-int alien_core_call(lua_State *L, alien_value *out);
+/* `result`: for a struct or union result, the memory of the buffer the adapter pushed last. */
+int alien_core_call(lua_State *L, alien_value *out, void *result);
 
 int alien_core_buffer_request(lua_State *L, size_t *block_size);
 size_t alien_core_buffer_block_size(size_t bytes);
@@ -42,6 +43,8 @@ void alien_core_buffer_gc(void *block);
 size_t alien_core_array_size(void);
 int alien_core_array_plan(lua_State *L, size_t *length, ptrdiff_t *bytes);
 void alien_core_array_init(lua_State *L, void *block, int buffer_index, size_t length);
+void alien_core_array_view_init(lua_State *L, void *block, int buffer_index, const alien_ctype *type, size_t offset);
+int alien_core_array_tostring(lua_State *L, alien_value *out);
 int alien_core_array_get(lua_State *L, alien_value *out);
 int alien_core_array_set(lua_State *L, alien_value *out);
 int alien_core_array_field(lua_State *L, alien_value *out);
@@ -62,10 +65,12 @@ int alien_core_struct_unpack(lua_State *L, alien_value *out, size_t capacity, si
 int alien_core_struct_size(lua_State *L, alien_value *out);
 int alien_core_struct_offset(lua_State *L, alien_value *out);
 
-int alien_core_struct_field(lua_State *L, int type_index, int field_number, size_t *size, size_t *alignment,
-                            size_t *offset, int64_t *code);
+int alien_core_defcomposite(lua_State *L, int is_union, int count, const alien_ctype **out);
+const char *alien_core_ctype_name(const alien_ctype *type);
 size_t alien_core_instance_size(void);
-void alien_core_instance_init(lua_State *L, void *block, int buffer_index);
+void alien_core_instance_init(lua_State *L, void *block, int buffer_index, const alien_ctype *type, size_t offset);
+size_t alien_core_vararg_size(void);
+int alien_core_vararg_init(lua_State *L, void *block);
 int alien_core_field_get(lua_State *L, alien_value *out);
 int alien_core_field_set(lua_State *L, alien_value *out);
 int alien_core_buffer_fits(lua_State *L, int index, size_t size);

@@ -37,6 +37,7 @@ static int alien_array(lua_State *L) {
 }
 
 ALIEN_ENTRY(alien_array_get, alien_core_array_get)
+ALIEN_ENTRY(alien_array_tostring, alien_core_array_tostring)
 ALIEN_ENTRY(alien_array_length, alien_core_array_length)
 
 /* arr[i] = v; a string or userdata whose address is stored is pinned in the uservalue. */
@@ -124,5 +125,6 @@ static const luaL_Reg alien_array_metamethods[] = {
 static const luaL_Reg alien_array_methods[] = {
     {"ipairs", alien_array_ipairs},
     {"realloc", alien_array_realloc},
+    {"tostring", alien_array_tostring},
     {NULL, NULL}
 };

@@ -49,6 +49,28 @@ alien_object_head *alien_lua_toobject(lua_State *L, int idx, size_t *size) {
     return *size >= sizeof *head && head->magic == ALIEN_OBJECT_MAGIC ? head : NULL;
 }
 
+int alien_lua_next(lua_State *L, int idx) {
+    if (!lua_checkstack(L, 3)) return -1;
+    return lua_next(L, idx) ? 1 : 0;
+}
+
+void alien_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
+void alien_lua_pushnil(lua_State *L) { lua_pushnil(L); }
+
+int alien_lua_has_integers(void) { return LUA_VERSION_NUM >= 503; }
+
+int alien_lua_isinteger(lua_State *L, int idx) {
+#if LUA_VERSION_NUM >= 503
+    return lua_isinteger(L, idx);
+#else
+    (void)L; (void)idx;
+    return 0;
+#endif
+}
+
+/* The key (its address) under which a struct or union type table keeps its type object. */
+static const char alien_ctype_key = 0;
+
 /* The alien object of `kind` at idx, at least `size` bytes, or NULL. */
 static inline void *alien_toobject(lua_State *L, int idx, int kind, size_t size) {
     /* lua_touserdata is NULL for all but userdata, and a light userdata's length is 0. */
@@ -63,6 +85,17 @@ static inline void *alien_toobject(lua_State *L, int idx, int kind, size_t size)
 #else
     return head->magic == ALIEN_OBJECT_MAGIC && head->kind == kind ? head : NULL;
 #endif
+}
+
+const alien_ctype *alien_lua_toctype(lua_State *L, int idx) {
+    const alien_type_head *type;
+    if (lua_type(L, idx) != LUA_TTABLE) return NULL;
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    lua_pushlightuserdata(L, (void *)&alien_ctype_key);
+    lua_rawget(L, idx);
+    type = (const alien_type_head *)alien_toobject(L, -1, ALIEN_OBJECT_TYPE, sizeof(alien_type_head));
+    lua_pop(L, 1);
+    return type != NULL ? type->type : NULL;
 }
 
 /* Metatable names by object kind (the object table in alien_bridge.h). */

@@ -171,7 +171,7 @@ static void alien_callback_run(alien_frame *frame, void *callback, void **argume
 #endif
     if (status != 0) {
         frame->failed = 1;                        /* the error stays on top for the call to raise */
-        memset(result, 0, 8);
+        memset(result, 0, f->aggregate != NULL && f->aggregate->size > 8 ? f->aggregate->size : 8);
 #ifndef ALIEN_CPCALL_ONLY
         lua_remove(L, top + 1);                   /* the message handler */
 #endif

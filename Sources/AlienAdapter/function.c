@@ -7,15 +7,26 @@
 
 #define ALIEN_CALLBACKS_KEY "alien.callbacks"
 
+static void alien_newbuffer(lua_State *L, size_t block_size, int source);
+
 /* A call through the core and libffi. A callback's error, kept on top of the
-   stack, is raised by alien_leave once C has returned. */
+   stack, is raised by alien_leave once C has returned. A struct or union
+   result is written into a new buffer pushed first, which becomes the
+   result's instance. */
 __attribute__((noinline)) static int alien_core_function_call(lua_State *L) {
     alien_value out[ALIEN_MAXRESULTS];
     alien_frame frame;
+    void *result = NULL;
+    const alien_function_head *f =
+        (const alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
     int n;
+    if (f != NULL && f->aggregate != NULL) {
+        alien_newbuffer(L, alien_core_buffer_block_size(f->aggregate->size), 0);
+        result = ((alien_buffer_head *)lua_touserdata(L, -1))->data;
+    }
     do {
         alien_enter(&frame, L);
-        n = alien_core_call(L, out);
+        n = alien_core_call(L, out, result);
         alien_leave(&frame);
     } while (alien_status(L, n) == ALIEN_RETRY);
     return alien_push(L, out, n);
@@ -35,9 +46,10 @@ static int alien_function_call(lua_State *L) {
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
-   types(): positional (ret, arg...) or a table { ret=, abi=, arg... }. */
+   types(): positional (ret, arg...) or a table { ret=, abi=, arg... }. A
+   struct type as the first value is a positional return type. */
 static void alien_normalize_types(lua_State *L, int first) {
-    if (lua_type(L, first) == LUA_TTABLE) {
+    if (lua_type(L, first) == LUA_TTABLE && alien_lua_toctype(L, first) == NULL) {
         int i, n = (int)alien_rawlen(L, first);
         lua_settop(L, first);
         luaL_checkstack(L, n + 2, "alien: too many types");

@@ -81,6 +81,10 @@ static inline int alien_kind_to(lua_State *L, int idx, int kind, void *p) {
     return 1;
 }
 
+static void alien_pushview(lua_State *L, const alien_ctype *type, int owner, size_t offset);
+static void alien_pushcopy(lua_State *L, const alien_ctype *type, const void *bytes);
+static void alien_pushctype(lua_State *L, const alien_ctype *type);
+
 /* Pushes the values the core handed back. */
 static int alien_push(lua_State *L, const alien_value *values, int count) {
     int i;
@@ -101,6 +105,9 @@ static int alien_push(lua_State *L, const alien_value *values, int count) {
         case ALIEN_VBOOL: lua_pushboolean(L, v->v.i != 0); break;
         case ALIEN_VSTACK: lua_pushvalue(L, (int)v->v.i); break;
         case ALIEN_VFUNC: alien_pushfunction(L, (void *)v->v.p); break;
+        case ALIEN_VVIEW: alien_pushview(L, v->type, v->owner, v->len); break;
+        case ALIEN_VCOPY: alien_pushcopy(L, v->type, v->v.p); break;
+        case ALIEN_VTYPE: alien_pushctype(L, v->type); break;
         default: lua_pushnil(L); break;
         }
     }

@@ -51,6 +51,8 @@ static const luaL_Reg alien_module_functions[] = {
     {"funcptr", alien_funcptr},
     {"callback", alien_callback},
     {"defstruct", alien_defstruct},
+    {"defunion", alien_defunion},
+    {"vararg", alien_vararg},
     {"byval", alien_byval},
     {"sizeof", alien_sizeof},
     {"align", alien_align},
@@ -115,7 +117,15 @@ int luaopen_alien(lua_State *L) {
     alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_ARRAY], alien_array_metamethods,
                        alien_array_methods, alien_array_index);
     alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_INSTANCE], alien_instance_metamethods, NULL, NULL);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_TYPE], alien_no_functions, NULL, NULL);
+    alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_VARARG], alien_no_functions, NULL, NULL);
     alien_newmetatable(L, ALIEN_STRUCT_MT, alien_no_functions, alien_struct_methods, NULL);
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CTYPES_KEY);   /* descriptor -> type table, for ever */
+    if (lua_isnil(L, -1)) {
+        lua_newtable(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_CTYPES_KEY);
+    }
+    lua_pop(L, 1);
 
     lua_newtable(L);                        /* the module */
     alien_setfuncs(L, alien_module_functions);

@@ -7,7 +7,10 @@
 #define ALIEN_STRUCT_MT "alien_struct_type"
 #define ALIEN_STRUCT_KEY "alien.struct"
 
-/* The key (its address) under which a struct type keeps its field table. */
+#define ALIEN_CTYPES_KEY "alien.ctypes"
+
+/* The key (its address) under which a struct type keeps its field table:
+   name -> field number, which the core turns into the field's type and offset. */
 static const char alien_fields_key = 0;
 
 /* pack(fmt, ...): small results are packed on the C stack; larger ones into
@@ -53,111 +56,194 @@ static int alien_struct_unpack(lua_State *L) {
 ALIEN_ENTRY(alien_struct_size, alien_core_struct_size)
 ALIEN_ENTRY(alien_struct_offset, alien_core_struct_offset)
 
-/* alien.defstruct{ {"name", "type"}, ... }: a table with names, offsets
-   (0-based, as offsetof), types and size, and the methods new and byval. */
-static int alien_defstruct(lua_State *L) {
-    size_t size = 0, alignment = 1, offset;
-    int64_t code;
+/* Pushes the Lua value for a type: a scalar's name, an array's element
+   type, or the type table of a struct or union (names, offsets, types,
+   size, align, and the methods new and byval), made on first use in this
+   Lua state and kept in the registry (descriptor -> table), so that one
+   type is one table. The table keeps the type object that carries its
+   descriptor, and the field table instances look their fields up in. */
+static void alien_pushctype(lua_State *L, const alien_ctype *type) {
+    alien_type_head *object;
+    size_t i;
+    int t;
+    while (type->form == ALIEN_CTYPE_ARRAY) type = type->element;
+    if (type->form == ALIEN_CTYPE_SCALAR) {
+        lua_pushstring(L, alien_core_ctype_name(type));
+        return;
+    }
+    luaL_checkstack(L, 10, "alien: types nested too deeply");
+    lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CTYPES_KEY);
+    lua_pushlightuserdata(L, (void *)type);
+    lua_rawget(L, -2);
+    if (!lua_isnil(L, -1)) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);                          /* [cache] */
+    lua_createtable(L, 0, 8);               /* t: the type table */
+    t = lua_gettop(L);
+    lua_createtable(L, (int)type->count, 0);    /* t+1: names */
+    lua_createtable(L, 0, (int)type->count);    /* t+2: offsets */
+    lua_createtable(L, 0, (int)type->count);    /* t+3: types */
+    lua_createtable(L, 0, (int)type->count);    /* t+4: fields */
+    for (i = 0; i < type->count; i++) {
+        const alien_cfield *field = &type->fields[i];
+        lua_pushlstring(L, field->name, field->length);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, t + 1, (int)i + 1);
+        lua_pushvalue(L, -1);
+        alien_pushint64(L, (int64_t)field->offset);
+        lua_rawset(L, t + 2);
+        lua_pushvalue(L, -1);
+        alien_pushctype(L, field->type);
+        lua_rawset(L, t + 3);
+        alien_pushint64(L, (int64_t)i + 1);
+        lua_rawset(L, t + 4);
+    }
+    lua_pushlightuserdata(L, (void *)&alien_fields_key);
+    lua_insert(L, -2);
+    lua_rawset(L, t);
+    lua_setfield(L, t, "types");
+    lua_setfield(L, t, "offsets");
+    lua_setfield(L, t, "names");
+    alien_pushint64(L, (int64_t)type->size);
+    lua_setfield(L, t, "size");
+    alien_pushint64(L, (int64_t)type->align);
+    lua_setfield(L, t, "align");
+    lua_pushlightuserdata(L, (void *)&alien_ctype_key);
+    object = (alien_type_head *)alien_newobject(L, sizeof(alien_type_head), ALIEN_OBJECT_TYPE);
+    object->type = type;
+    object->object.magic = ALIEN_OBJECT_MAGIC;
+    object->object.kind = ALIEN_OBJECT_TYPE;
+    lua_rawset(L, t);
+    luaL_getmetatable(L, ALIEN_STRUCT_MT);
+    lua_setmetatable(L, t);
+    lua_pushlightuserdata(L, (void *)type);
+    lua_pushvalue(L, t);
+    lua_rawset(L, t - 1);
+    lua_remove(L, t - 1);
+}
+
+/* alien.defstruct(fields [, options]) and alien.defunion: fields are
+   { name, type [, count] }, options { pack = n }. The core lays the type
+   out from [fields, options, pack, name1, type1, count1, ...]. */
+static int alien_defcomposite(lua_State *L, int is_union) {
+    const char *function = is_union ? "defunion" : "defstruct";
+    const alien_ctype *type = NULL;
     int i, n;
     luaL_checktype(L, 1, LUA_TTABLE);
     n = (int)alien_rawlen(L, 1);
     luaL_argcheck(L, n > 0, 1, "at least one field expected");
-    lua_settop(L, 1);
-    lua_createtable(L, 0, 5);               /* 2: the struct type */
-    lua_createtable(L, n, 0);               /* 3: names */
-    lua_createtable(L, 0, n);               /* 4: offsets */
-    lua_createtable(L, 0, n);               /* 5: types */
-    lua_createtable(L, 0, n);               /* 6: fields: name -> offset * 64 + type code */
+    luaL_argcheck(L, n <= 100000, 1, "too many fields");
+    lua_settop(L, 2);
+    if (lua_istable(L, 2)) lua_getfield(L, 2, "pack");
+    else if (lua_isnil(L, 2)) lua_pushnil(L);
+    else return luaL_argerror(L, 2, "options table expected");
+    luaL_checkstack(L, 3 * n + 8, "alien: too many fields");
     for (i = 1; i <= n; i++) {
-        lua_rawgeti(L, 1, i);               /* 7: {name, type} */
-        if (!lua_istable(L, 7))
-            return luaL_error(L, "bad argument #1 to 'defstruct' (field #%d must be {name, type})", i);
-        lua_rawgeti(L, 7, 1);               /* 8: name */
-        lua_rawgeti(L, 7, 2);               /* 9: type */
-        if (lua_type(L, 8) != LUA_TSTRING)
-            return luaL_error(L, "bad argument #1 to 'defstruct' (field #%d needs a name)", i);
-        lua_pushvalue(L, 8);
-        lua_rawget(L, 6);
-        if (!lua_isnil(L, -1))
-            return luaL_error(L, "bad argument #1 to 'defstruct' (field '%s' is defined twice)", lua_tostring(L, 8));
-        lua_pop(L, 1);
-        if (alien_core_struct_field(L, 9, i, &size, &alignment, &offset, &code) < 0) return alien_raise(L);
-        lua_pushvalue(L, 8);
-        lua_rawseti(L, 3, i);
-        lua_pushvalue(L, 8);
-        alien_pushint64(L, (int64_t)offset);
-        lua_rawset(L, 4);
-        lua_pushvalue(L, 8);
-        lua_pushvalue(L, 9);
-        lua_rawset(L, 5);
-        lua_pushvalue(L, 8);
-        alien_pushint64(L, code);
-        lua_rawset(L, 6);
-        lua_settop(L, 6);
+        lua_rawgeti(L, 1, i);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "bad argument #1 to '%s' (field #%d must be {name, type})", function, i);
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        lua_rawgeti(L, -3, 3);
+        lua_remove(L, -4);
     }
-    lua_pushlightuserdata(L, (void *)&alien_fields_key);
-    lua_insert(L, 6);
-    lua_rawset(L, 2);
-    lua_setfield(L, 2, "types");
-    lua_setfield(L, 2, "offsets");
-    lua_setfield(L, 2, "names");
-    alien_pushint64(L, (int64_t)((size + alignment - 1) / alignment * alignment));
-    lua_setfield(L, 2, "size");
-    luaL_getmetatable(L, ALIEN_STRUCT_MT);
-    lua_setmetatable(L, -2);
+    if (alien_core_defcomposite(L, is_union, n, &type) < 0) return alien_raise(L);
+    alien_pushctype(L, type);
     return 1;
 }
 
-/* The size of the struct type at index, checked: a table made by defstruct
-   (its metatable) whose size is a whole number of bytes from 1 to 2^31 - 1.
-   Its fields may be changed by Lua code; the core checks every field access
-   against the instance's memory, so a changed size or field code is an
-   error there, never an access out of bounds. */
-static size_t alien_struct_size_of(lua_State *L, int index) {
-    int64_t size;
-    int is_struct = lua_type(L, index) == LUA_TTABLE && lua_getmetatable(L, index);
-    if (is_struct) {
-        luaL_getmetatable(L, ALIEN_STRUCT_MT);
-        is_struct = lua_rawequal(L, -1, -2);
-        lua_pop(L, 2);
-    }
-    if (!is_struct) luaL_argerror(L, index, lua_pushfstring(L, "alien struct type expected, got %s", luaL_typename(L, index)));
-    lua_getfield(L, index, "size");
-    if (!alien_tointeger64(L, -1, &size) || size < 1 || size > 0x7fffffff)
-        luaL_argerror(L, index, "struct size must be a whole number from 1 to 2147483647");
+static int alien_defstruct(lua_State *L) { return alien_defcomposite(L, 0); }
+static int alien_defunion(lua_State *L) { return alien_defcomposite(L, 1); }
+
+/* The struct or union type at index, or an argument error. */
+static const alien_ctype *alien_checkctype(lua_State *L, int index) {
+    const alien_ctype *type = alien_lua_toctype(L, index);
+    if (type == NULL || type->form == ALIEN_CTYPE_SCALAR)
+        luaL_argerror(L, index, lua_pushfstring(L, "alien struct type expected, got %s", luaL_typename(L, index)));
+    return type;
+}
+
+/* A new instance of `type`, `offset` bytes into the buffer at buffer_index,
+   left on the stack. It keeps the buffer alive, and its uservalue holds the
+   type's field table (1) and the buffer (2). */
+static void alien_newinstance(lua_State *L, const alien_ctype *type, int buffer_index, size_t offset) {
+    if (buffer_index < 0) buffer_index = lua_gettop(L) + buffer_index + 1;
+    alien_core_instance_init(L, alien_newobject(L, alien_core_instance_size(), ALIEN_OBJECT_INSTANCE),
+                             buffer_index, type, offset);
+    alien_keepalive(L, -1, buffer_index);
+    alien_getuservalue(L, -1);
+    alien_pushctype(L, type);
+    lua_pushlightuserdata(L, (void *)&alien_fields_key);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    lua_rawseti(L, -2, 1);
+    lua_pushvalue(L, buffer_index);
+    lua_rawseti(L, -2, 2);
     lua_pop(L, 1);
-    return (size_t)size;
+}
+
+/* Pushes the buffer whose memory the object at idx (a buffer, an instance or an array) uses. */
+static void alien_pushbufferof(lua_State *L, int idx) {
+    if (alien_toobject(L, idx, ALIEN_OBJECT_BUFFER, sizeof(alien_object_head)) != NULL) {
+        lua_pushvalue(L, idx);
+        return;
+    }
+    alien_pushhidden(L, idx);
+    if (alien_toobject(L, idx, ALIEN_OBJECT_INSTANCE, sizeof(alien_object_head)) != NULL) lua_rawgeti(L, -1, 2);
+    else lua_getfield(L, -1, "buffer");
+    lua_remove(L, -2);
+    if (alien_toobject(L, -1, ALIEN_OBJECT_BUFFER, sizeof(alien_object_head)) == NULL)
+        luaL_error(L, "alien: this object's hidden table was replaced");
+}
+
+/* A view (ALIEN_VVIEW): an instance of a struct or union, or an alien array
+   for an array type, over the memory of the object at `owner`. */
+static void alien_pushview(lua_State *L, const alien_ctype *type, int owner, size_t offset) {
+    int buffer;
+    if (owner < 0) owner = lua_gettop(L) + owner + 1;
+    alien_pushbufferof(L, owner);
+    buffer = lua_gettop(L);
+    if (type->form == ALIEN_CTYPE_ARRAY) {
+        alien_core_array_view_init(L, alien_newobject(L, alien_core_array_size(), ALIEN_OBJECT_ARRAY),
+                                   buffer, type, offset);
+        alien_getuservalue(L, -1);
+        lua_pushvalue(L, buffer);
+        lua_setfield(L, -2, "buffer");
+        lua_pop(L, 1);
+        alien_keepalive(L, -1, buffer);
+    } else {
+        alien_newinstance(L, type, buffer, offset);
+    }
+    lua_remove(L, buffer);
+}
+
+/* A new instance owning a copy of `type`'s bytes (ALIEN_VCOPY). */
+static void alien_pushcopy(lua_State *L, const alien_ctype *type, const void *bytes) {
+    alien_newbuffer(L, alien_core_buffer_block_size(type->size), 0);
+    memcpy(((alien_buffer_head *)lua_touserdata(L, -1))->data, bytes, type->size);
+    alien_newinstance(L, type, -1, 0);
+    lua_remove(L, -2);
 }
 
 /* st:new([buffer | pointer]): an instance over a new buffer of st.size bytes, or the one given. */
 static int alien_struct_new(lua_State *L) {
-    size_t size = alien_struct_size_of(L, 1);
+    const alien_ctype *type = alien_checkctype(L, 1);
     lua_settop(L, 2);
     if (lua_isnil(L, 2) || lua_type(L, 2) == LUA_TLIGHTUSERDATA) {
         lua_pushcfunction(L, alien_buffer);
-        if (lua_isnil(L, 2)) alien_pushint64(L, (int64_t)size); else lua_pushvalue(L, 2);
+        if (lua_isnil(L, 2)) alien_pushint64(L, (int64_t)type->size); else lua_pushvalue(L, 2);
         lua_call(L, 1, 1);                  /* 3: the buffer */
     } else {
-        if (alien_core_buffer_fits(L, 2, size) < 0) return alien_raise(L);
+        if (alien_core_buffer_fits(L, 2, type->size) < 0) return alien_raise(L);
         lua_pushvalue(L, 2);
     }
-    lua_pushlightuserdata(L, (void *)&alien_fields_key);
-    lua_rawget(L, 1);
-    if (!lua_istable(L, -1)) luaL_argerror(L, 1, "struct type without its field table");
-    lua_pop(L, 1);
-    alien_core_instance_init(L, alien_newobject(L, alien_core_instance_size(), ALIEN_OBJECT_INSTANCE), 3);
-    alien_keepalive(L, 4, 3);
-    alien_getuservalue(L, 4);               /* the instance keeps its fields and buffer */
-    lua_pushlightuserdata(L, (void *)&alien_fields_key);
-    lua_rawget(L, 1);
-    lua_rawseti(L, -2, 1);
-    lua_pushvalue(L, 3);
-    lua_rawseti(L, -2, 2);
-    lua_pop(L, 1);
+    alien_newinstance(L, type, 3, 0);
     return 1;
 }
 
-/* The field code of key (index 2) on the instance at index 1, pushed; raises for unknown fields. */
+/* The field number of key (index 2) on the instance at index 1, pushed; raises for unknown fields. */
 static void alien_pushfield(lua_State *L) {
     alien_checkobject(L, 1, ALIEN_OBJECT_INSTANCE);
     alien_pushhidden(L, 1);
@@ -173,7 +259,7 @@ static void alien_pushfield(lua_State *L) {
 
 static int alien_instance_index(lua_State *L) {     /* [inst, key] */
     lua_settop(L, 2);
-    alien_pushfield(L);                     /* 3: code */
+    alien_pushfield(L);                     /* 3: field number */
     return alien_run(L, alien_core_field_get);
 }
 
@@ -183,7 +269,7 @@ static int alien_instance_index(lua_State *L) {     /* [inst, key] */
 static int alien_instance_newindex(lua_State *L) {  /* [inst, key, value] */
     int type;
     lua_settop(L, 3);
-    alien_pushfield(L);                     /* 4: code */
+    alien_pushfield(L);                     /* 4: field number */
     alien_run(L, alien_core_field_set);
     type = lua_type(L, 3);
     alien_pushhidden(L, 1);
@@ -193,7 +279,7 @@ static int alien_instance_newindex(lua_State *L) {  /* [inst, key, value] */
     return 0;
 }
 
-/* inst(): the backing buffer. */
+/* inst(): the backing buffer (for a view, the whole buffer it is a view of). */
 static int alien_instance_call(lua_State *L) {
     alien_checkobject(L, 1, ALIEN_OBJECT_INSTANCE);
     alien_pushhidden(L, 1);
@@ -216,7 +302,7 @@ static int alien_byval_pieces(lua_State *L, size_t size, const char *int_piece, 
 
 /* st:byval(): the type names to declare such an argument with. */
 static int alien_struct_byval(lua_State *L) {
-    size_t size = alien_struct_size_of(L, 1);
+    size_t size = alien_checkctype(L, 1)->size;
     lua_settop(L, 1);
     return alien_byval_pieces(L, size, "int", "short", "char");
 }
@@ -264,3 +350,16 @@ static const luaL_Reg alien_struct_functions[] = {
     {"offset", alien_struct_offset},
     {NULL, NULL}
 };
+
+/* alien.vararg(type, value): a value with the C type it travels as through `...`. */
+static int alien_vararg(lua_State *L) {
+    void *vararg;
+    lua_settop(L, 2);
+    vararg = alien_newobject(L, alien_core_vararg_size(), ALIEN_OBJECT_VARARG);
+    if (alien_core_vararg_init(L, vararg) < 0) return alien_raise(L);
+    alien_getuservalue(L, 3);               /* a string's bytes or a buffer's memory stay alive */
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, -2, 1);
+    lua_pop(L, 1);
+    return 1;
+}

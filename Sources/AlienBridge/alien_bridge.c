@@ -78,3 +78,47 @@ void alien_closure_retire(void *closure, void *code, void *rtype) {
     alien_waiting++;
     pthread_mutex_unlock(&alien_closures_lock);
 }
+
+/* ---- The interned type descriptors (alien_bridge.h), shared by every Lua
+   state: immutable once interned, never freed. A hash table with chaining;
+   the chain links live beside the descriptors. ---- */
+
+typedef struct alien_interned {
+    alien_ctype *type;
+    struct alien_interned *next;
+} alien_interned;
+
+#define ALIEN_INTERN_BUCKETS 1024
+static pthread_mutex_t alien_types_lock = PTHREAD_MUTEX_INITIALIZER;
+static alien_interned *alien_types[ALIEN_INTERN_BUCKETS];
+
+static int alien_ctype_equal(const alien_ctype *a, const alien_ctype *b) {
+    size_t i;
+    if (a->hash != b->hash || a->form != b->form || a->scalar != b->scalar || a->kind != b->kind
+        || a->pack != b->pack || a->size != b->size || a->align != b->align || a->element != b->element
+        || a->count != b->count)
+        return 0;
+    if (a->fields == NULL || b->fields == NULL) return a->fields == b->fields;
+    for (i = 0; i < a->count; i++) {
+        const alien_cfield *x = &a->fields[i], *y = &b->fields[i];
+        if (x->type != y->type || x->offset != y->offset || x->length != y->length
+            || memcmp(x->name, y->name, x->length) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+const alien_ctype *alien_ctype_intern(alien_ctype *candidate) {
+    alien_interned **bucket = &alien_types[candidate->hash % ALIEN_INTERN_BUCKETS], *entry;
+    const alien_ctype *found = NULL;
+    pthread_mutex_lock(&alien_types_lock);
+    for (entry = *bucket; entry != NULL && found == NULL; entry = entry->next)
+        if (alien_ctype_equal(entry->type, candidate)) found = entry->type;
+    if (found == NULL && (entry = (alien_interned *)malloc(sizeof *entry)) != NULL) {
+        entry->type = candidate;     /* out of memory: the candidate stays un-interned, still valid */
+        entry->next = *bucket;
+        *bucket = entry;
+    }
+    pthread_mutex_unlock(&alien_types_lock);
+    return found;
+}

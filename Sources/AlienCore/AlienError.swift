@@ -12,6 +12,8 @@ enum AlienError: Error {
     case cannotConvert(ValueContext, to: AlienType, got: Got)
     /// Any other fault of an argument.
     case badArgument(Int, of: FunctionName, ArgumentProblem)
+    /// A Lua value that cannot become a struct, union or array (SPEC section 13).
+    case badValue(ValueContext, CompositeProblem)
 
     // Types and signatures.
     /// A type name that names no type; `part` is where in a signature it was.
@@ -101,6 +103,29 @@ enum AlienError: Error {
         case sizeBeyondBuffer(Int64, buffer: Int)
         case positionOutside(Int64, count: Int)
         case itemNotInFormat(Int64, has: Int64)
+        case composite(CompositeProblem)
+    }
+
+    /// Struct, union and array types and values (SPEC section 13).
+    enum CompositeProblem {
+        case fieldName(Int32)
+        case fieldTypeNotAllowed(Int32)
+        case duplicateField(String)
+        case badCount(Int32)
+        case badPack
+        case tooLarge
+        case unknownField(String)
+        case missingField(String)
+        /// A union given as a table must name exactly one member.
+        case unionMembers(Int)
+        /// What a struct, union or array value must be.
+        case expected(StaticString, got: Got)
+        case otherType(StaticString)
+        case notByValue
+        case tooManyValues(Int)
+        case tooDeep
+        /// A variable argument (`...`) with no C type to promote it to.
+        case noPromotion(got: Got)
     }
 
     /// Where in a signature a type name was.
@@ -117,6 +142,9 @@ enum AlienError: Error {
         case tooManyArguments(Int)
         case abiNotAString(got: Got)
         case unknownABI(String)
+        case notByValue(SignaturePart)
+        case variadicNotLast
+        case variadicCallback
     }
 
     enum LibffiFailure {
@@ -163,6 +191,10 @@ extension AlienError {
             return "alien: callback returned \(got.text) where \(Self.expectation(type)) was expected"
         case .badArgument(let number, let function, let problem):
             return Self.badArgument(number, function, problem.text)
+        case .badValue(.argument(let number, let function), let problem):
+            return Self.badArgument(number, function, problem.text)
+        case .badValue(.callbackResult, let problem):
+            return "alien: bad callback result (\(problem.text))"
         case .unknownType(let name, let function, let part):
             let context = part.map { "\($0.text) of '\(function.text)'" } ?? "'\(function.text)'"
             return "alien: unknown type '\(name)' in \(context) (valid types: \(AlienType.validNames))"
@@ -282,6 +314,29 @@ extension AlienError.ArgumentProblem {
         case .sizeBeyondBuffer(let size, let buffer): return "size \(size) is larger than the buffer's \(buffer) bytes"
         case .positionOutside(let position, let count): return "position \(position) is outside the data (\(count) bytes)"
         case .itemNotInFormat(let item, let values): return "item \(item) is not in the format (it has \(values))"
+        case .composite(let problem): return problem.text
+        }
+    }
+}
+
+extension AlienError.CompositeProblem {
+    var text: String {
+        switch self {
+        case .fieldName(let field): return "field #\(field) needs a name"
+        case .fieldTypeNotAllowed(let field): return "field #\(field) cannot be void or a ref type"
+        case .duplicateField(let name): return "field '\(name)' is defined twice"
+        case .badCount(let field): return "field #\(field): the array length must be a whole number from 1"
+        case .badPack: return "pack must be 1, 2, 4 or 8"
+        case .tooLarge: return "type larger than 2147483647 bytes"
+        case .unknownField(let name): return "unknown field '\(name)'"
+        case .missingField(let name): return "field '\(name)' missing"
+        case .unionMembers(let count): return "a union takes exactly one member, got \(count)"
+        case .expected(let what, let got): return "\(what.text) instance or table expected, got \(got.text)"
+        case .otherType(let what): return "instance of another \(what.text) type"
+        case .notByValue: return "a packed struct with misaligned fields cannot be passed by value"
+        case .tooManyValues(let length): return "more than \(length) values for an array of \(length)"
+        case .tooDeep: return "values nested too deeply"
+        case .noPromotion(let got): return "\(got.text) cannot be passed as a variable argument (see alien.vararg)"
         }
     }
 }
@@ -305,6 +360,10 @@ extension AlienError.SignatureProblem {
             return "alien: '\(function)' has \(count) arguments; at most \(ALIEN_MAXARGS) are supported"
         case .abiNotAString(let got): return "alien: abi of '\(function)' must be a string, got \(got.text)"
         case .unknownABI(let name): return "alien: unknown abi '\(name)' for '\(function)' (valid: default, cdecl, stdcall)"
+        case .notByValue(let part):
+            return "alien: \(part.text) of '\(function)' cannot be passed by value (a packed struct with misaligned fields)"
+        case .variadicNotLast: return "alien: '...' must be the last argument type of '\(function)'"
+        case .variadicCallback: return "alien: a callback cannot be variadic ('...')"
         }
     }
 }

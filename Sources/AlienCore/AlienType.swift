@@ -8,7 +8,10 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
     case void, byte, char, short, ushort, int, uint, long, ulong
     case longlong, ulonglong, ptrdiff_t, size_t, float, double
     case string, pointer, callback
+    /// `ref T`: C gets the address of a temporary T (SPEC sections 3 and 13).
     case refChar, refInt, refUInt, refDouble
+    case refByte, refShort, refUShort, refLong, refULong, refLongLong, refULongLong
+    case refPtrdiff, refSize, refFloat, refPointer
 
     public var name: Swift.String { staticName.description }
 
@@ -37,14 +40,38 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
         case .refInt: return "ref int"
         case .refUInt: return "ref uint"
         case .refDouble: return "ref double"
+        case .refByte: return "ref byte"
+        case .refShort: return "ref short"
+        case .refUShort: return "ref ushort"
+        case .refLong: return "ref long"
+        case .refULong: return "ref ulong"
+        case .refLongLong: return "ref longlong"
+        case .refULongLong: return "ref ulonglong"
+        case .refPtrdiff: return "ref ptrdiff_t"
+        case .refSize: return "ref size_t"
+        case .refFloat: return "ref float"
+        case .refPointer: return "ref pointer"
         }
     }
 
-    /// The type a name stands for, or nil for an unknown name. Constant time:
-    /// a switch on length and first byte picks the one candidate, then its
-    /// bytes are compared (DESIGN.md: no type-name search on the hot path).
+    /// The type a name stands for, or nil for an unknown name. Constant
+    /// time: a switch on length and first byte picks the one candidate, then
+    /// its bytes are compared (DESIGN.md: no type-name search on the hot
+    /// path). `ref T` is the ref type of the scalar named by T.
     public init?(name: UnsafeRawBufferPointer) {
-        guard name.count >= 3, name.count <= 10 else { return nil }
+        if name.count > 4, name[0] == UInt8(ascii: "r"), name[1] == UInt8(ascii: "e"), name[2] == UInt8(ascii: "f"),
+           name[3] == UInt8(ascii: " ") {
+            guard let referent = AlienType(scalarName: UnsafeRawBufferPointer(rebasing: name[4...])),
+                  let ref = referent.refType else { return nil }
+            self = ref
+            return
+        }
+        guard let scalar = AlienType(scalarName: name) else { return nil }
+        self = scalar
+    }
+
+    private init?(scalarName name: UnsafeRawBufferPointer) {
+        guard name.count >= 3, name.count <= 9 else { return nil }
         let candidate: AlienType
         switch (name.count, name[0]) {
         case (3, UInt8(ascii: "i")): candidate = .int
@@ -60,13 +87,10 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
         case (6, UInt8(ascii: "d")): candidate = .double
         case (6, UInt8(ascii: "s")): candidate = name[1] == UInt8(ascii: "t") ? .string : .size_t
         case (7, UInt8(ascii: "p")): candidate = .pointer
-        case (7, UInt8(ascii: "r")): candidate = .refInt
         case (8, UInt8(ascii: "l")): candidate = .longlong
         case (8, UInt8(ascii: "c")): candidate = .callback
-        case (8, UInt8(ascii: "r")): candidate = name[4] == UInt8(ascii: "c") ? .refChar : .refUInt
         case (9, UInt8(ascii: "u")): candidate = .ulonglong
         case (9, UInt8(ascii: "p")): candidate = .ptrdiff_t
-        case (10, UInt8(ascii: "r")): candidate = .refDouble
         default: return nil
         }
         guard memcmp(candidate.staticName.utf8Start, name.baseAddress!, name.count) == 0 else { return nil }
@@ -87,7 +111,8 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
 
     /// "void, byte, char, ..." for error messages.
     public static var validNames: Swift.String {
-        allCases.map { $0.name }.joined(separator: ", ")
+        allCases.filter { !$0.isRef }.map { $0.name }.joined(separator: ", ")
+            + ", ref T (T any of these but void, string and callback), a struct or union type"
     }
 
     /// A `ref T` argument: C receives a pointer to a temporary holding T.
@@ -100,6 +125,39 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
         case .refInt: return .int
         case .refUInt: return .uint
         case .refDouble: return .double
+        case .refByte: return .byte
+        case .refShort: return .short
+        case .refUShort: return .ushort
+        case .refLong: return .long
+        case .refULong: return .ulong
+        case .refLongLong: return .longlong
+        case .refULongLong: return .ulonglong
+        case .refPtrdiff: return .ptrdiff_t
+        case .refSize: return .size_t
+        case .refFloat: return .float
+        case .refPointer: return .pointer
+        default: return nil
+        }
+    }
+
+    /// `ref T` for this T (nil for void, string, callback and refs).
+    var refType: AlienType? {
+        switch self {
+        case .char: return .refChar
+        case .int: return .refInt
+        case .uint: return .refUInt
+        case .double: return .refDouble
+        case .byte: return .refByte
+        case .short: return .refShort
+        case .ushort: return .refUShort
+        case .long: return .refLong
+        case .ulong: return .refULong
+        case .longlong: return .refLongLong
+        case .ulonglong: return .refULongLong
+        case .ptrdiff_t: return .refPtrdiff
+        case .size_t: return .refSize
+        case .float: return .refFloat
+        case .pointer: return .refPointer
         default: return nil
         }
     }
@@ -125,7 +183,7 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
         case .double: kind = ALIEN_KIND_DOUBLE
         case .string: kind = ALIEN_KIND_STRING
         case .callback: kind = ALIEN_KIND_CALLBACK
-        case .pointer, .refChar, .refInt, .refUInt, .refDouble: kind = ALIEN_KIND_POINTER
+        default: kind = ALIEN_KIND_POINTER   // pointer and every ref
         }
         return Int32(kind)
     }

@@ -40,27 +40,11 @@ extension LuaStack {
         throw .wrongType(argument, of: .named(function), expected: expected, got: typeName(at: index))
     }
 
-    /// The type named by the string at `index` (`char` when absent). Constant
-    /// time, no copy of the name (DESIGN.md: no type-name search on the hot path).
-    @inline(__always)
-    func typeArgument(at index: Int32, argument: Int, of function: StaticString) throws(AlienError) -> AlienType {
-        guard let name = bytes(at: index) else {
-            if isNoneOrNil(at: index) { return .char }
-            throw .wrongType(argument, of: .named(function), expected: "type name", got: typeName(at: index))
-        }
-        guard let type = AlienType(name: name), type != .void else {
-            throw .unknownType(string(at: index) ?? "?", in: .named(function))
-        }
-        // `ref T` means "pass the address of a T" and makes sense for arguments only
-        guard !type.isRef else { throw .badArgument(argument, of: .named(function), .note("a ref type is for function arguments only")) }
-        return type
-    }
-
-    /// The type named by the string at stack index 1 (`alien.sizeof`, `alien.align`).
-    func namedType(of function: StaticString) throws(AlienError) -> AlienType {
+    /// The type at stack index 1 (`alien.sizeof`, `alien.align`): a name or a struct or union type.
+    func namedType(of function: StaticString) throws(AlienError) -> CTypeRef {
+        if let type = ctype(at: 1) { return type }
         let name = try requireString(at: 1, argument: 1, of: function)
-        guard let type = AlienType(name: name) else { throw .unknownType(name, in: .named(function)) }
-        return type
+        throw .unknownType(name, in: .named(function))
     }
 
     /// A required pointer: userdata (light or full: buffers give their
@@ -83,13 +67,13 @@ extension LuaStack {
         return buffer
     }
 
-    /// The memory for a `type` at the 1-based byte offset at stack index 2 of
-    /// the buffer at index 1: shared by `get`, `set`, `buf[i]` and `buf[i] = v`.
+    /// The memory for `count` bytes at the 1-based byte offset at stack index 2
+    /// of the buffer at index 1: shared by `get`, `set`, `buf[i]` and `buf[i] = v`.
     @inline(__always)
-    func bufferMemory(for type: AlienType, of function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+    func bufferMemory(count: Int, of function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
         let buffer = try bufferArgument(of: function)
         let offset = try exactInteger(at: 2, argument: 1, of: function, expected: "offset")
-        return try buffer.pointee.address(offset: offset, count: type.size, function: function)
+        return try buffer.pointee.address(offset: offset, count: count, function: function)
     }
 
     /// The array a method is called on (stack index 1).

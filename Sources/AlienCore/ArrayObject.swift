@@ -1,3 +1,4 @@
+import CLibc
 import AlienBridge
 
 /// A typed, bounds-checked view of a buffer (SPEC section 7), living in a Lua
@@ -7,20 +8,34 @@ struct ArrayObject: UserdataObject {
     static let objectKind = ALIEN_OBJECT_ARRAY
 
     var object: alien_object_head
+    /// The element type when it is a scalar (the fast path); `.void` for structs and unions.
     var type: AlienType
     var length: Int
     var buffer: UnsafeMutablePointer<BufferObject>
+    /// Where the elements start in the buffer (an array field of a struct starts inside it).
+    var offset: Int
+    var element: CTypeRef
 
     /// Element `index` (1-based), checked against the length and against the
     /// buffer's size now (the buffer may have been resized since).
     @inline(__always)
     func element(_ index: Int64, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+        let size = element.size
         guard index >= 1, index <= Int64(length), let data = buffer.pointee.data,
-              !buffer.pointee.isChecked || Int(index) * type.size <= buffer.pointee.size else {
-            let usable = buffer.pointee.isChecked ? min(length, buffer.pointee.size / type.size) : length
+              !buffer.pointee.isChecked || offset + Int(index) * size <= buffer.pointee.size else {
+            let usable = buffer.pointee.isChecked ? min(length, max(buffer.pointee.size - offset, 0) / size) : length
             throw .indexOutOfRange(index, length: usable, function)
         }
-        return data + Int(index - 1) * type.size
+        return data + offset + Int(index - 1) * size
+    }
+
+    init(type element: CTypeRef, length: Int, buffer: UnsafeMutablePointer<BufferObject>, offset: Int) {
+        object = ArrayObject.liveHead
+        type = element.isScalar ? element.scalar : .void
+        self.length = length
+        self.buffer = buffer
+        self.offset = offset
+        self.element = element
     }
 
     /// The index at stack index 2: a number with an exact integer value.
@@ -41,10 +56,10 @@ public func alienCoreArraySize() -> Int { MemoryLayout<ArrayObject>.size }
 public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePointer<Int>,
                                _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        guard stack.type(at: 1) == ALIEN_TSTRING else {
+        guard !stack.isNoneOrNil(at: 1) else {
             throw .wrongType(1, of: "array", expected: "type name", got: stack.typeName(at: 1))
         }
-        let type = try stack.typeArgument(at: 1, argument: 1, of: "array")
+        let type = try stack.typeValue(at: 1, argument: 1, of: "array")
         let count: Int64
         switch stack.type(at: 2) {
         case ALIEN_TNUMBER:
@@ -64,7 +79,7 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
                 throw .wrongType(3, of: "array", expected: "alien buffer", got: stack.typeName(at: 3))
             }
             if buffer.pointee.isChecked && buffer.pointee.size < bytes.pointee {
-                throw .badArgument(3, of: "array", .bufferTooSmall(size: buffer.pointee.size, count: count, of: type))
+                throw .badArgument(3, of: "array", .bufferTooSmall(size: buffer.pointee.size, count: count, of: type.scalar))
             }
             bytes.pointee = -1
         }
@@ -76,9 +91,19 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
 @_cdecl("alien_core_array_init")
 public func alienCoreArrayInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32, _ length: Int) {
     let stack = LuaStack(state)
-    let type = stack.bytes(at: 1).flatMap { AlienType(name: $0) } ?? .char
     block.bindMemory(to: ArrayObject.self, capacity: 1).initialize(to: ArrayObject(
-        object: ArrayObject.liveHead, type: type, length: length, buffer: BufferObject.at(bufferIndex, in: stack)!))
+        type: stack.ctype(at: 1) ?? CTypes.scalar(.char), length: length,
+        buffer: BufferObject.at(bufferIndex, in: stack)!, offset: 0))
+}
+
+/// The zeroed block becomes an array field's view: `type` (an array type) at
+/// `offset` bytes into the buffer at `bufferIndex`.
+@_cdecl("alien_core_array_view_init")
+public func alienCoreArrayViewInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32,
+                                   _ type: UnsafePointer<alien_ctype>, _ offset: Int) {
+    block.bindMemory(to: ArrayObject.self, capacity: 1).initialize(to: ArrayObject(
+        type: type.pointee.element, length: type.pointee.count,
+        buffer: BufferObject.at(bufferIndex, in: LuaStack(state))!, offset: offset))
 }
 
 /// `arr[i]`.
@@ -87,8 +112,9 @@ public func alienCoreArrayGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
         let index = try ArrayObject.index(stack)
-        out[0] = CToLua.load(array.pointee.type, from: try array.pointee.element(index, function: "index"),
-                             callbackAsFunction: true)
+        let memory = try array.pointee.element(index, function: "index")
+        out[0] = CToLua.value(array.pointee.element, at: memory, offset: array.pointee.offset + Int(index - 1) * array.pointee.element.size,
+                              owner: 1)
         return 1
     }
 }
@@ -101,8 +127,13 @@ public func alienCoreArraySet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
         let array = try stack.arrayArgument(of: "newindex")
         let index = try ArrayObject.index(stack)
         let type = array.pointee.type
-        try LuaToC.store(stack, index: 3, as: type, into: try array.pointee.element(index, function: "newindex"),
-                         context: .argument(Int(index), of: "array element"))
+        let memory = try array.pointee.element(index, function: "newindex")
+        let context = AlienError.ValueContext.argument(Int(index), of: "array element")
+        if type != .void {
+            try LuaToC.store(stack, index: 3, as: type, into: memory, context: context)
+        } else {
+            try AggregateValue.store(stack, index: 3, as: array.pointee.element, into: memory, context: context)
+        }
         let valueType = stack.type(at: 3)
         let pins = (type == .string || type == .pointer || type == .callback)
             && (valueType == ALIEN_TSTRING || valueType == ALIEN_TUSERDATA)
@@ -116,11 +147,11 @@ public func alienCoreArrayField(_ state: OpaquePointer, _ out: UnsafeMutablePoin
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "index")
         if stack.isString(at: 2, "type") {
-            out[0] = CToLua.pointerValue(UnsafeRawPointer(array.pointee.type.staticName.utf8Start), kind: ALIEN_VSTR)
+            out[0] = CToLua.typeValue(array.pointee.element)
         } else if stack.isString(at: 2, "length") {
             out[0] = CToLua.integerValue(Int64(array.pointee.length), of: .size_t)
         } else if stack.isString(at: 2, "size") {
-            out[0] = CToLua.integerValue(Int64(array.pointee.type.size), of: .size_t)
+            out[0] = CToLua.integerValue(Int64(array.pointee.element.size), of: .size_t)
         } else {
             out[0] = CToLua.nilValue
         }
@@ -142,11 +173,11 @@ public func alienCoreArrayLength(_ state: OpaquePointer, _ out: UnsafeMutablePoi
 public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMutablePointer<Int>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "realloc")
-        let size = array.pointee.type.size
+        let size = array.pointee.element.size
         guard let count = stack.exactInteger(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
             throw .badArgument(1, of: "realloc", .outOfRange("length", from: 1, to: Int(Int32.max) / size))
         }
-        guard array.pointee.buffer.pointee.isChecked else {
+        guard array.pointee.buffer.pointee.isChecked, array.pointee.offset == 0 else {
             throw .reallocForeign(array: true)
         }
         bytes.pointee = Int(count) * size
@@ -158,4 +189,20 @@ public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMut
 @_cdecl("alien_core_array_set_length")
 public func alienCoreArraySetLength(_ block: UnsafeMutableRawPointer, _ length: Int) {
     block.assumingMemoryBound(to: ArrayObject.self).pointee.length = length
+}
+
+/// `arr:tostring()` for an array of `char` or `byte`: its bytes up to the
+/// first NUL (or all of them).
+@_cdecl("alien_core_array_tostring")
+public func alienCoreArrayToString(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+    reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
+        let array = try stack.arrayArgument(of: "tostring")
+        guard array.pointee.element.isScalar, array.pointee.element.size == 1, array.pointee.type.isInteger else {
+            throw .badArgument(1, of: "tostring", .note("an array of char or byte expected"))
+        }
+        let start = try array.pointee.element(1, function: "tostring")
+        _ = try array.pointee.element(Int64(array.pointee.length), function: "tostring")
+        out[0] = CToLua.bytesValue(start, count: strnlen(start.assumingMemoryBound(to: CChar.self), array.pointee.length))
+        return 1
+    }
 }

@@ -121,8 +121,9 @@ public func alienCoreBufferBlockSize(_ bytes: Int) -> Int { BufferObject.headerS
 @_cdecl("alien_core_buffer_get")
 public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let type = try stack.typeArgument(at: 3, argument: 2, of: "get")
-        out[0] = CToLua.load(type, from: try stack.bufferMemory(for: type, of: "get"), callbackAsFunction: true)
+        let type = try stack.typeValue(at: 3, argument: 2, of: "get")
+        let memory = try stack.bufferMemory(count: type.size, of: "get")
+        out[0] = CToLua.value(type, at: memory, offset: Int(stack.exactInteger(at: 2)! - 1), owner: 1)
         return 1
     }
 }
@@ -131,9 +132,9 @@ public func alienCoreBufferGet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_set")
 public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let type = try stack.typeArgument(at: 4, argument: 3, of: "set")
-        try LuaToC.store(stack, index: 3, as: type, into: try stack.bufferMemory(for: type, of: "set"),
-                         context: .argument(2, of: "set"))
+        let type = try stack.typeValue(at: 4, argument: 3, of: "set")
+        try AggregateValue.store(stack, index: 3, as: type, into: try stack.bufferMemory(count: type.size, of: "set"),
+                                 context: .argument(2, of: "set"))
         return 0
     }
 }
@@ -142,7 +143,7 @@ public func alienCoreBufferSet(_ state: OpaquePointer, _ out: UnsafeMutablePoint
 @_cdecl("alien_core_buffer_byte")
 public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        out[0] = CToLua.load(.char, from: try stack.bufferMemory(for: .char, of: "index"))
+        out[0] = CToLua.load(.char, from: try stack.bufferMemory(count: 1, of: "index"))
         return 1
     }
 }
@@ -151,7 +152,7 @@ public func alienCoreBufferByte(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_buffer_setbyte")
 public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        try LuaToC.store(stack, index: 3, as: .char, into: try stack.bufferMemory(for: .char, of: "newindex"),
+        try LuaToC.store(stack, index: 3, as: .char, into: try stack.bufferMemory(count: 1, of: "newindex"),
                          context: .argument(2, of: "newindex"))
         return 0
     }

@@ -34,7 +34,7 @@ enum CToLua {
         return result
     }
 
-    static let nilValue = alien_value()
+    static var nilValue: alien_value { alien_value() }
 
     /// A Lua string of `count` bytes.
     @inline(__always)
@@ -58,7 +58,7 @@ enum CToLua {
         case .float: return numberValue(Double(memory.loadUnaligned(as: Float.self)))
         case .double: return numberValue(memory.loadUnaligned(as: Double.self))
         case .string: return pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self), kind: ALIEN_VSTR)
-        case .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble:
+        case _ where type.kind == ALIEN_KIND_POINTER || type == .callback:   // pointer, callback, every ref
             return pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
         default:
             return integerValue(type.loadInteger(from: memory), of: type)

@@ -5,9 +5,12 @@ import CFFI
 /// `f(...)`: the call path. The stack holds [f, arg1, ..., argN]; the result
 /// and the read-back `ref` values go to `out` for the adapter to push.
 /// Nothing here allocates: argument storage is on the stack, types were
-/// resolved by `types()`.
+/// resolved by `types()`. A function with a struct or union result has one
+/// more value on the stack, the buffer the adapter made for the result,
+/// whose memory is `result`; structs, unions and `...` take ExtendedCall's path.
 @_cdecl("alien_core_call")
-public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
+public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
+                          _ result: UnsafeMutableRawPointer?) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let function = FunctionObject.at(1, in: stack) else {
             throw .notAnAlienFunction
@@ -18,6 +21,9 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                 throw .nullAddress(.function(function))
             }
             throw .noTypes(.function(function))
+        }
+        guard signature.isPlain else {
+            return try ExtendedCall.call(stack, function, address: address, out: out, result: result)
         }
         let count = Int(signature.argumentCount)
         let given = Int(stack.top) - 1

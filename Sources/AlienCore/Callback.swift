@@ -11,7 +11,9 @@ enum Callback {
     static func prepareClosure(_ function: UnsafeMutablePointer<FunctionObject>) throws(AlienError) {
         let status = ffi_prep_closure_loc(function.pointee.closure, function.cif, { _, result, arguments, callback in
             guard let result, let callback else { return }
-            memset(result, 0, 8)  // C gets zero unless the Lua function says otherwise
+            // C gets zero unless the Lua function says otherwise (a struct result: all of it)
+            let function = UnsafeMutableRawPointer(callback).assumingMemoryBound(to: FunctionObject.self)
+            memset(result, 0, max(8, function.pointee.signature.returnAggregate?.size ?? 8))
             alien_lua_invoke_callback(callback, arguments, result)
         }, UnsafeMutableRawPointer(function), function.pointee.address)
         guard status == FFI_OK else { throw .libffi(.closure) }
@@ -26,9 +28,8 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
         FunctionObject.initialize(block, address: nil, name: nil, libraryName: nil)
         let function = block.assumingMemoryBound(to: FunctionObject.self)
         function.pointee.isCallback = true
-        let parsed = try SignatureText.parse(stack, firstIndex: 3, function: "callback")
-        try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
-                                           abi: parsed.abi, cif: function.cif, function: "callback")
+        let parsed = try SignatureText.parse(stack, firstIndex: 3, function: "callback", variadicAllowed: false)
+        try function.pointee.signature.set(parsed, cif: function.cif, function: "callback")
         var code: UnsafeMutableRawPointer?
         guard let closure = alien_closure_take(&code), let code else {
             throw .libffi(.closureAllocation)
@@ -42,7 +43,8 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
 }
 
 /// The C arguments of a callback invocation as Lua values; a `ref` argument
-/// arrives as the value it points at.
+/// arrives as the value it points at, a struct or union as a new instance
+/// holding a copy (C's argument lives only as long as the invocation).
 @_cdecl("alien_core_callback_arguments")
 public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
                                        _ arguments: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
@@ -53,7 +55,9 @@ public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
     for position in 0..<Int(count) {
         let type = types[position]
         let argument = UnsafeRawPointer(arguments[position]!)
-        if let referent = type.referent {
+        if let aggregate = function.pointee.signature.aggregates?[position] {
+            out[position] = CToLua.copy(aggregate, from: argument)
+        } else if let referent = type.referent {
             let target = argument.load(as: UnsafeRawPointer?.self)
             out[position] = target.map { CToLua.load(referent, from: $0) } ?? CToLua.nilValue
         } else {
@@ -69,8 +73,14 @@ public func alienCoreCallbackArguments(_ callback: UnsafeMutableRawPointer,
 public func alienCoreCallbackResult(_ state: OpaquePointer, _ callback: UnsafeMutableRawPointer,
                                     _ result: UnsafeMutableRawPointer) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let type = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature.returnType
+        let signature = callback.assumingMemoryBound(to: FunctionObject.self).pointee.signature
+        let type = signature.returnType
         let top = stack.top
+        if let aggregate = signature.returnAggregate {
+            guard !stack.isNoneOrNil(at: top) else { return 0 }
+            try AggregateValue.store(stack, index: top, as: aggregate, into: result, context: .callbackResult)
+            return 0
+        }
         guard type != .void, !stack.isNoneOrNil(at: top) else { return 0 }
         if type.isInteger {
             // libffi wants integers narrower than a register widened to a full ffi_arg.

@@ -32,12 +32,13 @@ struct FunctionObject: UserdataObject {
     mutating func planDirectCall() {
         // No address (a NULL funcptr, a function of a closed library): only the
         // core may take the call, and it raises the error.
-        let plan = address == nil ? nil : DirectCall.plan(returnType: signature.returnType,
+        let plan = address == nil || !signature.isPlain ? nil : DirectCall.plan(returnType: signature.returnType,
                                    arguments: UnsafeBufferPointer(start: signature.argumentTypes,
                                                                   count: Int(signature.argumentCount)),
                                    forCallback: isCallback)
         head.direct = plan?.direct ?? UInt8(ALIEN_DIRECT_NONE)
         head.count = UInt8(signature.argumentCount)
+        head.aggregate = signature.returnAggregate
         head.result = plan?.result ?? 0
         withUnsafeMutableBytes(of: &head.argument) { kinds in
             for index in kinds.indices { kinds[index] = index < (plan?.arguments.count ?? 0) ? plan!.arguments[index] : 0 }
@@ -117,10 +118,10 @@ public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMuta
         guard function.pointee.runningCalls == 0, function.pointee.head.running == 0 else {
             throw .busy(.function(function))
         }
-        let parsed = try SignatureText.parse(stack, firstIndex: 2, function: .function(function))
+        let parsed = try SignatureText.parse(stack, firstIndex: 2, function: .function(function),
+                                             variadicAllowed: function.pointee.closure == nil)
         function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
-        try function.pointee.signature.set(returnType: parsed.returnType, arguments: parsed.arguments,
-                                           abi: parsed.abi, cif: function.cif, function: .function(function))
+        try function.pointee.signature.set(parsed, cif: function.cif, function: .function(function))
         if function.pointee.closure != nil { try Callback.prepareClosure(function) }
         function.pointee.planDirectCall()
         return 0
@@ -145,12 +146,13 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     guard function.pointee.head.object.isAlive else { return 0 }
     let wasCallback: Int32 = function.pointee.isCallback ? 1 : 0
     if let closure = function.pointee.closure {   // C may still hold its code: retired, never freed
-        alien_closure_retire(closure, function.pointee.address, function.pointee.signature.returnType.ffiType)
+        alien_closure_retire(closure, function.pointee.address, function.pointee.signature.returnFFIType)
     }
     function.pointee.closure = nil
     function.pointee.isCallback = false
     function.pointee.signature.release()
     function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
+    function.pointee.head.aggregate = nil
     free(function.pointee.name)
     free(function.pointee.libraryName)
     function.pointee.head.object.kill()

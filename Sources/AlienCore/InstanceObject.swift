@@ -1,55 +1,69 @@
 import AlienBridge
 
-/// An instance of a defstruct type: a view of a buffer, which the adapter
-/// keeps alive in the instance's uservalue next to the field table.
+/// An instance of a struct or union type: a view of `type` at `offset` bytes
+/// into a buffer, which the adapter keeps alive in the instance's uservalue
+/// next to the type's field table. Nested structs and array elements are
+/// instances over the same buffer.
 struct InstanceObject: UserdataObject {
     static let objectKind = ALIEN_OBJECT_INSTANCE
 
     var object: alien_object_head
     var buffer: UnsafeMutablePointer<BufferObject>
+    var offset: Int
+    var type: CTypeRef
+
+    /// The instance's memory, checked against the buffer's size now (it may have been resized).
+    @inline(__always)
+    func memory(at fieldOffset: Int = 0, count: Int? = nil, function: StaticString) throws(AlienError) -> UnsafeMutableRawPointer {
+        try buffer.pointee.address(offset: Int64(offset + fieldOffset + 1), count: count ?? type.size, function: function)
+    }
 }
 
 @_cdecl("alien_core_instance_size")
 public func alienCoreInstanceSize() -> Int { MemoryLayout<InstanceObject>.size }
 
-/// The zeroed block becomes an instance over the buffer at `bufferIndex`.
+/// The zeroed block becomes an instance of `type` at `offset` into the buffer at `bufferIndex`.
 @_cdecl("alien_core_instance_init")
-public func alienCoreInstanceInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32) {
+public func alienCoreInstanceInit(_ state: OpaquePointer, _ block: UnsafeMutableRawPointer, _ bufferIndex: Int32,
+                                  _ type: UnsafePointer<alien_ctype>, _ offset: Int) {
     let stack = LuaStack(state)
     block.bindMemory(to: InstanceObject.self, capacity: 1).initialize(
-        to: InstanceObject(object: InstanceObject.liveHead, buffer: BufferObject.at(bufferIndex, in: stack)!))
+        to: InstanceObject(object: InstanceObject.liveHead, buffer: BufferObject.at(bufferIndex, in: stack)!,
+                           offset: offset, type: type))
 }
 
-/// The memory of a field of the instance at stack index 1, from its code at `codeIndex`.
-func fieldMemory(_ stack: LuaStack, codeIndex: Int32, function: StaticString) throws(AlienError) -> (UnsafeMutableRawPointer, AlienType) {
-    guard let instance = InstanceObject.at(1, in: stack), let code = stack.integer(at: codeIndex),
-          let (offset, type) = StructLayout.field(code) else {
-        throw .notAnInstance
-    }
-    return (try instance.pointee.buffer.pointee.address(offset: Int64(offset + 1), count: type.size, function: function), type)
+/// The field of the instance at stack index 1 whose number (1-based, from
+/// the type's field table) is at `numberIndex`.
+private func instanceField(_ stack: LuaStack, numberIndex: Int32)
+    -> (instance: UnsafeMutablePointer<InstanceObject>, field: alien_cfield)? {
+    guard let instance = InstanceObject.at(1, in: stack), let number = stack.exactInteger(at: numberIndex),
+          number >= 1, number <= Int64(instance.pointee.type.fields.count) else { return nil }
+    return (instance, instance.pointee.type.fields[Int(number - 1)])
 }
 
-/// `inst.field`: stack [inst, key, code].
+/// `inst.field`: stack [inst, key, number].
 @_cdecl("alien_core_field_get")
 public func alienCoreFieldGet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let (memory, type) = try fieldMemory(stack, codeIndex: 3, function: "index")
-        out[0] = CToLua.load(type, from: memory, callbackAsFunction: true)
+        guard let (instance, field) = instanceField(stack, numberIndex: 3) else { throw .notAnInstance }
+        let memory = try instance.pointee.memory(at: field.offset, count: field.type.size, function: "index")
+        out[0] = CToLua.value(field.type, at: memory, offset: instance.pointee.offset + field.offset, owner: 1)
         return 1
     }
 }
 
-/// `inst.field = value`: stack [inst, key, value, code].
+/// `inst.field = value`: stack [inst, key, value, number].
 @_cdecl("alien_core_field_set")
 public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let (memory, type) = try fieldMemory(stack, codeIndex: 4, function: "newindex")
-        try LuaToC.store(stack, index: 3, as: type, into: memory, context: .argument(2, of: "struct field"))
+        guard let (instance, field) = instanceField(stack, numberIndex: 4) else { throw .notAnInstance }
+        let memory = try instance.pointee.memory(at: field.offset, count: field.type.size, function: "newindex")
+        try AggregateValue.store(stack, index: 3, as: field.type, into: memory, context: .argument(2, of: "struct field"))
         return 0
     }
 }
 
-/// Whether the buffer at stack index 1 can hold `size` bytes (foreign memory is taken on trust).
+/// Whether the buffer at stack index `index` can hold `size` bytes (foreign memory is taken on trust).
 @_cdecl("alien_core_buffer_fits")
 public func alienCoreBufferFits(_ state: OpaquePointer, _ index: Int32, _ size: Int) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in

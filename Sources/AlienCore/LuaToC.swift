@@ -6,18 +6,18 @@ enum LuaToC {
     @inline(__always)
     static func store(_ stack: LuaStack, index: Int32, as type: AlienType,
                       into memory: UnsafeMutableRawPointer, context: AlienError.ValueContext) throws(AlienError) {
-        switch type {
-        case .float, .double:
+        switch Int(type.kind) {
+        case ALIEN_KIND_FLOAT, ALIEN_KIND_DOUBLE:
             guard let number = stack.number(at: index) else { throw mismatch(stack, index, type, context) }
             if type == .float {
                 memory.storeBytes(of: Float(number), toByteOffset: 0, as: Float.self)
             } else {
                 memory.storeBytes(of: number, toByteOffset: 0, as: Double.self)
             }
-        case .string, .pointer, .callback, .refChar, .refInt, .refUInt, .refDouble:
+        case ALIEN_KIND_STRING, ALIEN_KIND_POINTER, ALIEN_KIND_CALLBACK:   // and every ref
             let address = try pointer(stack, index: index, as: type, context: context)
             memory.storeBytes(of: address, toByteOffset: 0, as: UnsafeRawPointer?.self)
-        case .void:
+        case ALIEN_KIND_VOID:
             throw mismatch(stack, index, type, context)
         default:
             guard let value = stack.integer(at: index) else { throw mismatch(stack, index, type, context) }

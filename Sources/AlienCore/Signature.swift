@@ -7,40 +7,81 @@ import CFFI
 /// Its arrays are malloc'd because the cif points into them for as long
 /// as the function object lives.
 struct Signature {
+    /// The scalar result; `.void` when the result is `returnAggregate`.
     var returnType: AlienType = .int
+    /// A struct or union result (SPEC section 13).
+    var returnAggregate: CTypeRef?
     var argumentCount: Int32 = 0
     /// Number of `ref` arguments, whose read-back values follow the result.
     var refCount: Int32 = 0
+    /// Scalar arguments; a struct or union argument has `.pointer` here and
+    /// its type in `aggregates`.
     var argumentTypes: UnsafeMutablePointer<AlienType>?
+    /// Per argument, its struct or union type (nil for scalars); nil when no
+    /// argument is one.
+    var aggregates: UnsafeMutablePointer<CTypeRef?>?
     var ffiArgumentTypes: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>?
+    /// Ends with `...`: each call adds the values beyond the fixed arguments.
+    var isVariadic = false
+    var abi = alien_ffi_default_abi()
+    /// Prepared interfaces for the variable parts seen so far.
+    var variadicCache: UnsafeMutablePointer<VariadicCache>?
     var isPrepared = false
 
+    /// Only scalars, a fixed count: the call path of Call.swift, and maybe a direct plan.
+    @inline(__always)
+    var isPlain: Bool { returnAggregate == nil && aggregates == nil && !isVariadic }
+
     /// Replaces the types and prepares `cif` for them.
-    mutating func set(returnType: AlienType, arguments: [AlienType], abi: ffi_abi,
+    mutating func set(_ parsed: SignatureText.Parsed,
                       cif: UnsafeMutablePointer<ffi_cif>, function: AlienError.FunctionName) throws(AlienError) {
         release()
-        let count = arguments.count
+        let count = parsed.arguments.count
         let types = UnsafeMutablePointer<AlienType>.allocate(capacity: max(count, 1))
         let ffiTypes = UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: max(count, 1))
-        for (index, type) in arguments.enumerated() {
-            types[index] = type
-            ffiTypes[index] = type.ffiType
-        }
         argumentTypes = types
         ffiArgumentTypes = ffiTypes
+        if parsed.arguments.contains(where: { $0.isAggregate }) {
+            aggregates = UnsafeMutablePointer<CTypeRef?>.allocate(capacity: count)
+        }
+        for (index, type) in parsed.arguments.enumerated() {
+            types[index] = type.isAggregate ? .pointer : type.scalar
+            aggregates?[index] = type.isAggregate ? type : nil
+            guard let ffi = type.ffiType else { release(); throw .badSignature(function, .notByValue(.argument(index + 1))) }
+            ffiTypes[index] = ffi
+        }
         argumentCount = Int32(count)
-        refCount = Int32(arguments.filter { $0.isRef }.count)
-        self.returnType = returnType
-        guard ffi_prep_cif(cif, abi, UInt32(count), returnType.ffiType, ffiTypes) == FFI_OK else {
+        refCount = Int32(parsed.arguments.filter { $0.isScalar && $0.scalar.isRef }.count)
+        returnAggregate = parsed.returnType.isAggregate ? parsed.returnType : nil
+        returnType = parsed.returnType.isAggregate ? .void : parsed.returnType.scalar
+        isVariadic = parsed.isVariadic
+        abi = parsed.abi
+        guard let returnFFI = parsed.returnType.ffiType else {
+            release()
+            throw .badSignature(function, .notByValue(.returnType))
+        }
+        let status = isVariadic ? ffi_prep_cif_var(cif, abi, UInt32(count), UInt32(count), returnFFI, ffiTypes)
+                                : ffi_prep_cif(cif, abi, UInt32(count), returnFFI, ffiTypes)
+        guard status == FFI_OK else {
             release()
             throw .libffi(.signature(function))
         }
         isPrepared = true
     }
 
+    /// libffi's type of the result (for retiring a closure).
+    var returnFFIType: UnsafeMutablePointer<ffi_type> {
+        returnAggregate?.ffiType ?? returnType.ffiType
+    }
+
+    /// Bytes a call needs for the result as libffi writes it: a full register at least.
+    var resultBytes: Int { max(16, CompositeBuilder.roundUp(returnAggregate?.size ?? 8, to: 8)) }
+
     mutating func release() {
         argumentTypes?.deallocate()
+        aggregates?.deallocate()
         ffiArgumentTypes?.deallocate()
+        variadicCache.map(VariadicCache.release)
         self = Signature()
     }
 }
@@ -58,29 +99,38 @@ func resolveABI(_ stack: LuaStack, at index: Int32, function: AlienError.Functio
 /// Reads `ret, abi, arg...` type names from the stack.
 enum SignatureText {
     struct Parsed {
-        var returnType: AlienType
+        var returnType: CTypeRef
         var abi: ffi_abi
-        var arguments: [AlienType]
+        var arguments: [CTypeRef]
+        var isVariadic = false
     }
 
-    static func parse(_ stack: LuaStack, firstIndex: Int32, function: AlienError.FunctionName) throws(AlienError) -> Parsed {
-        let returnType: AlienType
+    static func parse(_ stack: LuaStack, firstIndex: Int32, function: AlienError.FunctionName,
+                      variadicAllowed: Bool = true) throws(AlienError) -> Parsed {
+        let returnType: CTypeRef
         if stack.isNoneOrNil(at: firstIndex) {
-            returnType = .int
+            returnType = CTypes.scalar(.int)
         } else {
             returnType = try typeName(stack, at: firstIndex, part: .returnType, function: function)
-            guard !returnType.isRef else { throw .badSignature(function, .refReturn) }
+            guard !(returnType.isScalar && returnType.scalar.isRef) else { throw .badSignature(function, .refReturn) }
         }
         if !stack.isNoneOrNil(at: firstIndex + 1) && stack.type(at: firstIndex + 1) != ALIEN_TSTRING {
             throw .badSignature(function, .abiNotAString(got: stack.typeName(at: firstIndex + 1)))
         }
         let abi = try resolveABI(stack, at: firstIndex + 1, function: function)
-        var arguments: [AlienType] = []
+        var arguments: [CTypeRef] = []
+        var isVariadic = false
         let top = stack.top
         if top >= firstIndex + 2 {
             for index in (firstIndex + 2)...top {
+                if stack.isString(at: index, "...") {
+                    guard variadicAllowed else { throw .badSignature(function, .variadicCallback) }
+                    guard index == top else { throw .badSignature(function, .variadicNotLast) }
+                    isVariadic = true
+                    break
+                }
                 let type = try typeName(stack, at: index, part: .argument(arguments.count + 1), function: function)
-                guard type != .void else {
+                guard !(type.isScalar && type.scalar == .void) else {
                     throw .badSignature(function, .voidArgument(arguments.count + 1))
                 }
                 arguments.append(type)
@@ -89,17 +139,16 @@ enum SignatureText {
         guard arguments.count <= Int(ALIEN_MAXARGS) else {
             throw .badSignature(function, .tooManyArguments(arguments.count))
         }
-        return Parsed(returnType: returnType, abi: abi, arguments: arguments)
+        return Parsed(returnType: returnType, abi: abi, arguments: arguments, isVariadic: isVariadic)
     }
 
     static func typeName(_ stack: LuaStack, at index: Int32, part: AlienError.SignaturePart,
-                         function: AlienError.FunctionName) throws(AlienError) -> AlienType {
-        guard let name = stack.bytes(at: index) else {
+                         function: AlienError.FunctionName) throws(AlienError) -> CTypeRef {
+        if let type = stack.ctype(at: index) { return type }
+        guard stack.type(at: index) == ALIEN_TSTRING else {
             throw .badSignature(function, .notATypeName(part, got: stack.typeName(at: index)))
         }
-        guard let type = AlienType(name: name) else {
-            throw .unknownType(stack.string(at: index) ?? "?", in: function, part: part)
-        }
-        return type
+        if stack.isString(at: index, "...") { throw .badSignature(function, .variadicNotLast) }
+        throw .unknownType(stack.string(at: index) ?? "?", in: function, part: part)
     }
 }

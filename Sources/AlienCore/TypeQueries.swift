@@ -21,7 +21,7 @@ public func alienCoreAlign(_ state: OpaquePointer, _ out: UnsafeMutablePointer<a
     }
 }
 
-/// The code the adapter passes back for a type name (-1 for an unknown name).
+/// The code the adapter passes back for a scalar type name (-1 for an unknown name).
 @_cdecl("alien_core_type_code")
 public func alienCoreTypeCode(_ name: UnsafePointer<CChar>) -> Int32 {
     AlienType(bytes: name, count: strlen(name)).map { Int32($0.rawValue) } ?? -1

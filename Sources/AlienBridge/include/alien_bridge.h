@@ -38,13 +38,21 @@ typedef enum {
     ALIEN_VPTR,      /* v.p as light userdata; NULL gives nil */
     ALIEN_VBOOL,     /* v.i != 0 */
     ALIEN_VSTACK,    /* a copy of the value at stack index v.i */
-    ALIEN_VFUNC      /* v.p as an alien function (the callback object itself when v.p is one); NULL gives nil */
+    ALIEN_VFUNC,     /* v.p as an alien function (the callback object itself when v.p is one); NULL gives nil */
+    ALIEN_VVIEW,     /* a view of type `type` (a struct or union: an instance; an array: an alien array)
+                        over the memory of the object at stack index `owner`, `len` bytes in */
+    ALIEN_VCOPY,     /* a new instance of type `type` owning a copy of the bytes at v.p */
+    ALIEN_VTYPE      /* the Lua value for type `type`: its name, or its struct type table */
 } alien_vkind;
+
+typedef struct alien_ctype alien_ctype;
 
 typedef struct {
     union { int64_t i; uint64_t u; double n; const void *p; } v;
     size_t len;
+    const alien_ctype *type;   /* VVIEW, VCOPY, VTYPE */
     int kind;
+    int owner;                 /* VVIEW */
 } alien_value;
 
 /* Most arguments and results one call can have (ref values come after the result). */
@@ -147,6 +155,51 @@ static inline __attribute__((always_inline)) void alien_kind_store(int kind, voi
     }
 }
 
+/* ---- Type descriptors (SPEC section 13) ----
+   Every C type alien knows is one of these: built by the core (scalars once,
+   structs, unions and arrays by defstruct/defunion), interned, immutable and
+   never freed, so functions, arrays and other types may point at them for
+   ever and a call does no type work. The adapter reads fields and sizes;
+   the core does all the reasoning (layout, libffi types). */
+enum {
+    ALIEN_CTYPE_SCALAR = 0,    /* `scalar` is the core's type code (AlienType), `kind` its value kind */
+    ALIEN_CTYPE_ARRAY,         /* `count` elements of `element` (only inside structs and unions) */
+    ALIEN_CTYPE_STRUCT,
+    ALIEN_CTYPE_UNION
+};
+
+typedef struct {
+    const char *name;          /* NUL-terminated, `length` bytes */
+    size_t length;
+    const alien_ctype *type;
+    size_t offset;             /* from the start of the struct, as offsetof */
+} alien_cfield;
+
+struct alien_ctype {
+    uint8_t form;              /* ALIEN_CTYPE_* */
+    uint8_t scalar;            /* SCALAR: the core's type code */
+    uint8_t kind;              /* SCALAR: ALIEN_KIND_* */
+    uint8_t pack;              /* STRUCT, UNION: the pack option (0: none) */
+    uint32_t flags;            /* ALIEN_CTYPE_* flags below */
+    size_t size;
+    size_t align;
+    const alien_ctype *element;    /* ARRAY */
+    size_t count;                  /* ARRAY: elements; STRUCT, UNION: fields */
+    const alien_cfield *fields;    /* STRUCT, UNION */
+    void *ffi;                     /* libffi's ffi_type for passing it by value (NULL: cannot be) */
+    uint64_t hash;                 /* of what makes two types the same, for interning */
+};
+
+/* A struct with a field at an offset its type's alignment does not divide
+   (packed): the C ABIs pass such structs in memory, which libffi cannot
+   express, so it is refused by value. */
+#define ALIEN_CTYPE_MISALIGNED 1u
+
+/* The interned type equal to `candidate` (same form, scalar, sizes, pack,
+   element, and fields of the same names, types and offsets), or NULL when
+   there is none yet, in which case `candidate` is now the interned one. */
+const alien_ctype *alien_ctype_intern(alien_ctype *candidate);
+
 /* ---- Objects: every userdata alien makes starts with this head ----
    One lookup (a userdata at least this large whose magic matches) and one
    switch on `kind` tell what any value is, in C and in Swift alike.
@@ -157,6 +210,8 @@ static inline __attribute__((always_inline)) void alien_kind_store(int kind, voi
     X(BUFFER, "alien_buffer")               \
     X(ARRAY, "alien_array")                 \
     X(INSTANCE, "alien_struct_instance")    \
+    X(TYPE, "alien_type")                   \
+    X(VARARG, "alien_vararg")               \
     X(TAGGED, NULL)                         \
     X(DEAD, NULL)
 
@@ -211,7 +266,14 @@ typedef struct {
     unsigned char result;      /* ALIEN_KIND_* */
     unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];  /* ALIEN_KIND_* */
     unsigned char running;     /* invocations of this callback running now (types() waits for 0) */
+    const alien_ctype *aggregate;  /* a struct or union result (the adapter makes its instance), else NULL */
 } alien_function_head;
+
+/* The head of a type object: the userdata a struct type table keeps its descriptor in. */
+typedef struct {
+    alien_object_head object;
+    const alien_ctype *type;
+} alien_type_head;
 
 /* The head of every library: how many function objects the adapter made
    from it, so that closing it by hand (`__gc` called from Lua) can tell
@@ -257,5 +319,18 @@ void alien_lua_seterrno(int value);
 int alien_lua_errno(void);
 /* The message the adapter raises when a core entry point returns ALIEN_ERROR. */
 void alien_lua_seterror(const char *message);
+/* The descriptor of the type value at idx: a struct or union type table
+   (defstruct, defunion); NULL for anything else. */
+const alien_ctype *alien_lua_toctype(lua_State *L, int idx);
+/* lua_next on the table at idx, with room made for the key and value it
+   pushes: 1 and [key, value] pushed, 0 at the end, -1 when the stack cannot
+   grow. The key must be one lua_next gave (or nil). */
+int alien_lua_next(lua_State *L, int idx);
+void alien_lua_pop(lua_State *L, int n);
+void alien_lua_pushnil(lua_State *L);   /* the first key for alien_lua_next (room made first) */
+/* Whether this Lua has an integer subtype (5.3 and later). */
+int alien_lua_has_integers(void);
+/* Whether the value at idx is a number of the integer subtype (always 0 before 5.3). */
+int alien_lua_isinteger(lua_State *L, int idx);
 
 #endif
