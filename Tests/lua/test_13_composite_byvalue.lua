@@ -234,12 +234,27 @@ test("more struct arguments than registers", function()
   end
   eq(many((unpack or table.unpack)(args)), expected)
   local spill = typed("tl_bv_spill", "double", "double", "double", "double", "double", "double", "double", "double",
-    "int", "int", "int", "int", "int", T.s16m, T.s12, "double", T.s8f)
-  local r = spill(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, { a = 3, b = 0.5 }, { a = 1, b = 2, c = 3 }, 0.25,
+    "int", "int", "int", "int", T.s16m, T.s12, "double", T.s8f)
+  local r = spill(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, { a = 3, b = 0.5 }, { a = 1, b = 2, c = 3 }, 0.25,
     { a = 1.5, b = 2 })
-  local want = 1 + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * 7 + 8 * 8 + 9 * 9 + 10 * 10 + 11 * 11 + 12 * 12
+  local want = 1 + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * 7 + 8 * 8 + 9 * 9 + 10 * 10 + 11 * 11
              + 13 * (3 + 2 * 0.5) + 14 * (1 + 2 * 2 + 3 * 3) + 15 * 0.25 + 16 * (1.5 + 2 * 2)
   eq(r, want)
+end)
+
+test("a struct split between the last integer register and an SSE register", function()
+  -- libffi before 3.4.7 (libffi PR #848) clobbers the first SSE register here
+  local f = typed("tl_bv_sixth_gpr", "double", "double", "int", "int", "int", "int", "int", T.s16m)
+  eq(f(1, 2, 3, 4, 5, 6, { a = 7, b = 0.5 }), 1000 + 20 + 70 + 0.5)
+end)
+
+test("the table form of types and callback takes struct types too", function()
+  local f = lib.tl_s16d_twice
+  f:types { ret = T.s16d, T.s16d }
+  local r = f { a = 1, b = 2 }
+  eq(r.a, 2); eq(r.b, 4)
+  local cb = alien.callback(function(s, seed) return { a = s.a + seed, b = s.b } end, { ret = T.s16d, T.s16d, "int" })
+  eq(typed("tl_call_s16d", "double", "callback", "int")(cb, 1), (2 + 1) + 2 * 3)
 end)
 
 test("nested struct arguments given as nested tables or instances", function()

@@ -176,7 +176,7 @@ test("array fields read as alien arrays over the same memory", function()
   s.vals = { 4, 5, 6 }
   eq(s.vals[1], 4); eq(s.vals[2], 5)
   s.tag = 255; s.s = -1
-  eq(s.tag, 255); eq(s.s, -1); eq(s.vals[3], 3, "neighbours untouched")
+  eq(s.tag, 255); eq(s.s, -1); eq(s.vals[3], 6, "neighbours untouched")
   local n = 0
   for i, v in s.vals:ipairs() do n = n + 1; eq(v, s.vals[i]) end
   eq(n, 3)

@@ -390,10 +390,16 @@ double tl_bv_many16d(struct tl_s16d a, struct tl_s16d b, struct tl_s16d c, struc
          + 5 * tl_s16d_sum(e) + 6 * tl_s16d_sum(f);
 }
 double tl_bv_spill(double d1, double d2, double d3, double d4, double d5, double d6, double d7,
-                   int i1, int i2, int i3, int i4, int i5, struct tl_s16m m, struct tl_s12 t, double d8,
+                   int i1, int i2, int i3, int i4, struct tl_s16m m, struct tl_s12 t, double d8,
                    struct tl_s8f q) {
-    return d1 + 2*d2 + 3*d3 + 4*d4 + 5*d5 + 6*d6 + 7*d7 + 8.0*i1 + 9.0*i2 + 10.0*i3 + 11.0*i4 + 12.0*i5
+    return d1 + 2*d2 + 3*d3 + 4*d4 + 5*d5 + 6*d6 + 7*d7 + 8.0*i1 + 9.0*i2 + 10.0*i3 + 11.0*i4
          + 13 * tl_s16m_sum(m) + 14 * tl_s12_sum(t) + 15 * d8 + 16 * tl_s8f_sum(q);
+}
+/* A 16-byte struct whose first eightbyte is the sixth integer register and
+   whose second is an SSE register: libffi before 3.4.7 (PR #848) copied 16
+   bytes into the sixth integer slot and clobbered the first SSE register (d1). */
+double tl_bv_sixth_gpr(double d1, int i1, int i2, int i3, int i4, int i5, struct tl_s16m m) {
+    return d1 * 1000 + i1 + i2 + i3 + i4 + i5 + m.a * 10 + m.b;
 }
 /* Unions by value: the ABI classifies a union by all its members. */
 union tl_u8 { double d; long long l; };
