@@ -288,8 +288,8 @@ end)
 test("new over an existing buffer; union members share memory", function()
   local buf = alien.buffer(u7.size)
   local u = u7:new(buf)
-  u.d = -0.0
-  eq(buf:get(8, "char"), 128, "sign bit of -0.0 in the last byte")
+  u.d = -2.0
+  eq(buf:get(8, "char"), 0xC0, "the high byte of -2.0 last")
   u.i = 65
   eq(u.c, 65)
   eq(u.bytes[1], 65)
@@ -300,6 +300,17 @@ test("new over an existing buffer; union members share memory", function()
   u2.f = { 1.5, 2.5, 3.5 }
   eq(u2.f[3], 3.5)
   eq(#u2.f, 3)
+end)
+
+test("double and float fields keep the sign of -0.0", function()
+  local s = l11:new()
+  s.dd = -0.0; s.fl = -0.0
+  eq(1 / s.dd, -math.huge, "double field")
+  eq(1 / s.fl, -math.huge, "float field")
+  eq(s():get(l11.offsets.dd + 8, "char"), 128, "the sign bit in memory")
+  local u = u7:new()
+  u.d = -0.0
+  eq(1 / u.d, -math.huge, "union member")
 end)
 
 test("pointer and size-type fields in a nested layout", function()

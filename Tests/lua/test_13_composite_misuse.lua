@@ -140,7 +140,7 @@ test("bad field types: not a struct type, recursive, arrays of size 0, negative 
   raises(function() alien.defunion { { "a", "char", -5 } } end, "bad argument #1 to 'defunion'")
   raises(function() alien.defunion {} end, "bad argument #1 to 'defunion'")
   raises(function() alien.defunion { { "a", "int" }, { "a", "long" } } end, "defined twice")
-  raises(function() alien.defunion { { "a", "void" } } end, "bad argument #1 to 'defunion'", "void")
+  raises(function() alien.defunion { { "a", "void" } } end, "defunion", "void")
 end)
 
 test("pack values other than 1, 2, 4, 8", function()

@@ -31,7 +31,7 @@ test("snprintf with a mix of the promoted types", function()
   eq(fmt("%c%c%c", 65, 108, 105), "Ali")
   eq(fmt("%p", nil), "(nil)", "nil is a NULL pointer")
   eq(fmt("%s", nil), "(null)")
-  eq(fmt("[%5s|%-4d|%05.1f]", "ab", 3, 2.25), ("[%5s|%-4d|%05.1f]"):format("ab", 3, 2.25))
+  eq(fmt("[%5s|%-4d|%05.1f]", "ab", 3, 2.26), "[   ab|3   |002.3]")
   eq(fmt("%d %s %.2f %lld %p", 1, "x", 0.5, 1099511627777, nil), "1 x 0.50 1099511627777 (nil)")
 end)
 
