@@ -15,7 +15,8 @@ int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n) {
     lua_Number number;
     if (type != LUA_TNUMBER && type != LUA_TSTRING) return 0;
 #if LUA_VERSION_NUM >= 503
-    {
+    /* A float stays a float, even an integral one: -0.0 keeps its sign. */
+    if (type == LUA_TSTRING || lua_isinteger(L, idx)) {
         lua_Integer integer = lua_tointegerx(L, idx, &ok);
         if (ok) { *i = (int64_t)integer; return 1; }
     }
