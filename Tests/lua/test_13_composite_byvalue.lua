@@ -257,6 +257,21 @@ test("the table form of types and callback takes struct types too", function()
   eq(typed("tl_call_s16d", "double", "callback", "int")(cb, 1), (2 + 1) + 2 * 3)
 end)
 
+test("a view into a struct result outlives the result", function()
+  local make = typed("tl_s24n_make", T.s24n, "int")
+  local view, elem
+  do
+    local r = make(10)
+    view = r.p
+    elem = r.p[2]
+  end
+  collectgarbage(); collectgarbage()
+  for i = 1, 100 do make(i) end
+  collectgarbage(); collectgarbage()
+  eq(view[1].a, 11); eq(view[1].b, 12); eq(elem.a, 13); eq(elem.b, 14)
+  eq(#view, 2)
+end)
+
 test("nested struct arguments given as nested tables or instances", function()
   local sum = typed("tl_s16n_sum", "double", T.s16n)
   local p = s8:new(); p.a = 1; p.b = 2

@@ -158,6 +158,21 @@ test("a view keeps the memory alive after its parent is collected", function()
   collectgarbage(); collectgarbage()
   for i = 1, 200 do l4:new().tag = i end
   eq(arr[1], 7); eq(arr[3], 9)
+  -- and so does a struct element of an array field, and a view of a view
+  local elem, deep
+  do
+    local s = l22:new()
+    s.r[2].br.y = 77
+    s.r[2].tl.x = 55
+    elem = s.r[2]
+    deep = s.r[2].br
+  end
+  collectgarbage(); collectgarbage()
+  for i = 1, 200 do l22:new().tail = i end
+  collectgarbage(); collectgarbage()
+  eq(elem.tl.x, 55); eq(deep.y, 77)
+  deep.y = 78
+  eq(elem.br.y, 78, "both views share the memory they keep alive")
 end)
 
 test("array fields read as alien arrays over the same memory", function()
@@ -300,6 +315,25 @@ test("new over an existing buffer; union members share memory", function()
   u2.f = { 1.5, 2.5, 3.5 }
   eq(u2.f[3], 3.5)
   eq(#u2.f, 3)
+end)
+
+test("struct types in alien.array and buf:get/buf:set", function()
+  local a = alien.array(point, { { x = 1, y = 2 }, { x = 3, y = 4 } })
+  eq(a.length, 2); eq(a.size, point.size); eq(#a.buffer, 2 * point.size)
+  eq(a[2].x, 3); eq(a[1].y, 2)
+  a[1].x = 10
+  eq(a.buffer:get(1, "int"), 10, "an element is a view of the array's memory")
+  local r = rect:new()
+  r.br = { x = 5, y = 6 }
+  local buf = alien.buffer(64)
+  buf:set(9, r, rect)
+  eq(buf:get(9 + 8, "int"), 5)
+  eq(buf:get(9 + 12, "int"), 6)
+  local back = buf:get(9, rect)
+  eq(back.br.x, 5); eq(back.br.y, 6); eq(back.tl.x, 0)
+  local arr = alien.array(l10, 3)
+  arr[3].d = 2.5; arr[3].c = 7
+  eq(arr.buffer:get(2 * l10.size + 1, "double"), 2.5)
 end)
 
 test("double and float fields keep the sign of -0.0", function()

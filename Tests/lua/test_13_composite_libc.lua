@@ -237,3 +237,26 @@ test("qsort over an array of structs", function()
   for i = 1, 6 do order[i] = arr[i].x .. ":" .. arr[i].y end
   eq(table.concat(order, " "), "-8:6 -3:2 0:4 2:5 5:1 9:3")
 end)
+
+test("qsort comparators taking ref longlong, ref short, ref float, ref ulong, ref size_t", function()
+  local qsort = ctyped("qsort", "void", "pointer", "size_t", "size_t", "callback")
+  local function check(t, values, want)
+    local arr = alien.array(t, values)
+    local calls = 0
+    local cmp = alien.callback(function(a, b)
+      calls = calls + 1
+      assert(type(a) == "number" and type(b) == "number", "the pointed-to values arrive")
+      return a < b and -1 or (a > b and 1 or 0)
+    end, "int", "ref " .. t, "ref " .. t)
+    qsort(arr.buffer, arr.length, arr.size, cmp)
+    assert(calls > 0, "the comparator ran")
+    for i = 1, #want do eq(arr[i], want[i], t .. " element " .. i) end
+  end
+  check("longlong", { 5, -2^40, 3, 2^40, 0 }, { -2^40, 0, 3, 5, 2^40 })
+  check("short", { 300, -300, 7, -32768, 32767 }, { -32768, -300, 7, 300, 32767 })
+  check("float", { 1.5, -0.25, 1e10, -8 }, { -8, -0.25, 1.5, 1e10 })
+  check("ulong", { 9, 2^40, 4 }, { 4, 9, 2^40 })
+  check("size_t", { 30, 10, 20 }, { 10, 20, 30 })
+  check("ushort", { 65535, 0, 1 }, { 0, 1, 65535 })
+  check("byte", { 127, -128, 0 }, { -128, 0, 127 })
+end)
