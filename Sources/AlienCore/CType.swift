@@ -218,7 +218,7 @@ enum FFIAggregate {
     }
 
     /// Calls `visit(offset, isFloatingPoint)` for every scalar inside `type` placed at `base`.
-    private static func leaves(of type: CTypeRef, at base: Int, _ visit: (Int, Int, Bool) -> Void) {
+    static func leaves(of type: CTypeRef, at base: Int, _ visit: (Int, Int, Bool) -> Void) {
         switch type.form {
         case ALIEN_CTYPE_SCALAR:
             visit(base, type.size, type.scalar.isFloatingPoint)

@@ -29,7 +29,7 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
         let function = block.assumingMemoryBound(to: FunctionObject.self)
         function.pointee.isCallback = true
         let parsed = try SignatureText.parse(stack, firstIndex: 3, function: "callback", variadicAllowed: false)
-        try function.pointee.signature.set(parsed, cif: function.cif, function: "callback")
+        try function.pointee.signature.set(parsed, cif: function.cif, function: "callback", forCallback: true)
         var code: UnsafeMutableRawPointer?
         guard let closure = alien_closure_take(&code), let code else {
             throw .libffi(.closureAllocation)

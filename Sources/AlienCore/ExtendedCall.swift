@@ -34,7 +34,7 @@ enum ExtendedCall {
         let fixedBytes = frameBytes(signature)
         let words = (fixedBytes + 8 * extra + signature.resultBytes) / 8
         return try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { (frame) throws(AlienError) -> Int32 in
-            try withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(given, 1)) {
+            try withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: given + 1) {
                 (arguments) throws(AlienError) -> Int32 in
                 try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(extra, 1)) { (codes) throws(AlienError) -> Int32 in
                     try withUnsafeTemporaryAllocation(of: VariadicCache.Entry.self, capacity: 1) {
@@ -50,15 +50,23 @@ enum ExtendedCall {
                                 try LuaToC.storeArgument(stack, index: Int32(position + 2), as: signature.argumentTypes![position],
                                                          into: slot, refSlot: slot + 8, context: context)
                             }
-                            arguments[position] = slot
+                            if position < signature.splitArgument || signature.splitArgument < 0 {
+                                arguments[position] = slot
+                            } else if position == signature.splitArgument {
+                                arguments[position] = slot
+                                arguments[position + 1] = slot + 8
+                            } else {
+                                arguments[position + 1] = slot
+                            }
                             offset += slotBytes(signature, position)
                         }
+                        let variableBase = signature.splitArgument < 0 ? fixed : fixed + 1
                         for position in 0..<extra {
                             let slot = base + offset
                             let type = try Promotion.store(stack, index: Int32(fixed + position + 2), into: slot,
                                                            context: .argument(fixed + position + 1, of: .function(function)))
                             codes[position] = type.rawValue
-                            arguments[fixed + position] = slot
+                            arguments[variableBase + position] = slot
                             offset += 8
                         }
                         var cif = function.cif
@@ -98,5 +106,43 @@ enum ExtendedCall {
                 }
             }
         }
+    }
+}
+
+/// libffi before 3.4.7 (PR #848), on x86-64 System V: a struct passed in an
+/// integer and an SSE register whose integer eightbyte takes the last
+/// integer register is copied 16 bytes wide there, over the first SSE
+/// register, which an earlier argument may hold. Passing the struct as its
+/// two eightbytes (an integer, then a double) is the same call by the ABI
+/// (both still travel in registers) and avoids the copy.
+enum LibffiWorkaround {
+    /// The argument to pass split, if the bug would strike this signature.
+    static func argumentToSplit(_ arguments: [CTypeRef]) -> Int? {
+        #if arch(x86_64) && !os(Windows)
+        var integers = 0, sses = 0
+        for (position, type) in arguments.enumerated() {
+            guard type.isAggregate else {
+                if type.scalar.isFloatingPoint { sses += 1 } else { integers += 1 }
+                continue
+            }
+            guard type.size <= 16 else { continue }   // in memory
+            var classes: [Bool] = []   // per eightbyte: SSE?
+            for eightbyte in 0..<((type.size + 7) / 8) { classes.append(allFloatingPoint(type, from: eightbyte * 8)) }
+            let needInteger = classes.filter { !$0 }.count, needSSE = classes.count - needInteger
+            guard integers + needInteger <= 6, sses + needSSE <= 8 else { continue }   // in memory
+            if classes.count == 2, !classes[0], classes[1], integers == 5, sses > 0 { return position }
+            integers += needInteger
+            sses += needSSE
+        }
+        #endif
+        return nil
+    }
+
+    private static func allFloatingPoint(_ type: CTypeRef, from start: Int) -> Bool {
+        var result = true
+        FFIAggregate.leaves(of: type, at: 0) { offset, length, isFloat in
+            if offset < start + 8 && offset + length > start && !isFloat { result = false }
+        }
+        return result
     }
 }

@@ -121,7 +121,8 @@ public func alienCoreFunctionTypes(_ state: OpaquePointer, _ payload: UnsafeMuta
         let parsed = try SignatureText.parse(stack, firstIndex: 2, function: .function(function),
                                              variadicAllowed: function.pointee.closure == nil)
         function.pointee.head.direct = UInt8(ALIEN_DIRECT_NONE)
-        try function.pointee.signature.set(parsed, cif: function.cif, function: .function(function))
+        try function.pointee.signature.set(parsed, cif: function.cif, function: .function(function),
+                                           forCallback: function.pointee.closure != nil)
         if function.pointee.closure != nil { try Callback.prepareClosure(function) }
         function.pointee.planDirectCall()
         return 0

@@ -21,6 +21,10 @@ struct Signature {
     /// argument is one.
     var aggregates: UnsafeMutablePointer<CTypeRef?>?
     var ffiArgumentTypes: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>?
+    /// Arguments as libffi sees them: `argumentCount`, or one more when
+    /// `splitArgument` is passed as its two eightbytes (LibffiWorkaround).
+    var ffiArgumentCount: Int32 = 0
+    var splitArgument: Int32 = -1
     /// Ends with `...`: each call adds the values beyond the fixed arguments.
     var isVariadic = false
     var abi = alien_ffi_default_abi()
@@ -33,12 +37,12 @@ struct Signature {
     var isPlain: Bool { returnAggregate == nil && aggregates == nil && !isVariadic }
 
     /// Replaces the types and prepares `cif` for them.
-    mutating func set(_ parsed: SignatureText.Parsed,
-                      cif: UnsafeMutablePointer<ffi_cif>, function: AlienError.FunctionName) throws(AlienError) {
+    mutating func set(_ parsed: SignatureText.Parsed, cif: UnsafeMutablePointer<ffi_cif>,
+                      function: AlienError.FunctionName, forCallback: Bool = false) throws(AlienError) {
         release()
         let count = parsed.arguments.count
         let types = UnsafeMutablePointer<AlienType>.allocate(capacity: max(count, 1))
-        let ffiTypes = UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: max(count, 1))
+        let ffiTypes = UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: count + 1)
         argumentTypes = types
         ffiArgumentTypes = ffiTypes
         if parsed.arguments.contains(where: { $0.isAggregate }) {
@@ -51,6 +55,16 @@ struct Signature {
             ffiTypes[index] = ffi
         }
         argumentCount = Int32(count)
+        ffiArgumentCount = Int32(count)
+        if !forCallback, let split = LibffiWorkaround.argumentToSplit(parsed.arguments) {
+            // libffi before 3.4.7 (PR #848) overwrites a register with this
+            // argument; its two eightbytes as two scalars are the same call.
+            for index in stride(from: count, to: split + 1, by: -1) { ffiTypes[index] = ffiTypes[index - 1] }
+            ffiTypes[split] = alien_ffi_uint64()
+            ffiTypes[split + 1] = alien_ffi_double()
+            splitArgument = Int32(split)
+            ffiArgumentCount += 1
+        }
         refCount = Int32(parsed.arguments.filter { $0.isScalar && $0.scalar.isRef }.count)
         returnAggregate = parsed.returnType.isAggregate ? parsed.returnType : nil
         returnType = parsed.returnType.isAggregate ? .void : parsed.returnType.scalar
@@ -60,8 +74,9 @@ struct Signature {
             release()
             throw .badSignature(function, .notByValue(.returnType))
         }
-        let status = isVariadic ? ffi_prep_cif_var(cif, abi, UInt32(count), UInt32(count), returnFFI, ffiTypes)
-                                : ffi_prep_cif(cif, abi, UInt32(count), returnFFI, ffiTypes)
+        let ffiCount = UInt32(ffiArgumentCount)
+        let status = isVariadic ? ffi_prep_cif_var(cif, abi, ffiCount, ffiCount, returnFFI, ffiTypes)
+                                : ffi_prep_cif(cif, abi, ffiCount, returnFFI, ffiTypes)
         guard status == FFI_OK else {
             release()
             throw .libffi(.signature(function))

@@ -59,7 +59,7 @@ struct VariadicCache {
         -> UnsafeMutablePointer<ffi_cif> {
         let cache = signature.variadicCache ?? make()
         signature.variadicCache = cache
-        let fixed = Int(signature.argumentCount)
+        let fixed = Int(signature.ffiArgumentCount)
         let found: UnsafeMutablePointer<Entry>? = withEntries(cache) { entries in
             for entry in entries where entry.pointee.count == types.count
                 && (types.isEmpty || memcmp(entry.pointee.types!, types.baseAddress!, types.count) == 0) {
