@@ -248,6 +248,44 @@ test("a struct split between the last integer register and an SSE register", fun
   eq(f(1, 2, 3, 4, 5, 6, { a = 7, b = 0.5 }), 1000 + 20 + 70 + 0.5)
 end)
 
+test("a struct at each register boundary (around the libffi PR #848 workaround)", function()
+  local m = { a = 7, b = 0.5 }       -- struct { int a; double b; }: an integer and an SSE eightbyte
+  local M = 7 * 100000 + 0.5 * 1000000
+  eq(typed("tl_bv_m_nosse", "double", "int", "int", "int", "int", "int", T.s16m)(1, 2, 3, 4, 5, m), 55 + M, "sixth register, no SSE in use")
+  eq(typed("tl_bv_m_ssefull", "double", "double", "double", "double", "double", "double", "double", "double",
+           "double", "int", "int", "int", "int", "int", T.s16m)(1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, m), 204 + 550 + M,
+     "SSE registers full: the whole struct on the stack")
+  eq(typed("tl_bv_m_gprfull", "double", "double", "int", "int", "int", "int", "int", "int", T.s16m)(1.5, 1, 2, 3, 4, 5, 6, m),
+     1.5 + 910 + M, "integer registers full: the whole struct on the stack")
+  eq(typed("tl_bv_m_fifth", "double", "double", "int", "int", "int", "int", T.s16m, "int")(1.5, 1, 2, 3, 4, m, 6),
+     1.5 + 300 + 360 + M, "fifth register, an int after it in the sixth")
+  local s16dm = alien.defstruct { { "a", "double" }, { "b", "int" } }
+  eq(typed("tl_bv_dm_sixth", "double", "double", "int", "int", "int", "int", "int", s16dm)(1.5, 1, 2, 3, 4, 5, { a = 7.5, b = 3 }),
+     1.5 + 550 + 750000 + 3000000, "SSE eightbyte first, integer second in the sixth register")
+  eq(typed("tl_bv_two_sixth", "double", "double", "int", "int", "int", "int", "int", T.s16m, T.s16m, "double")(1.5, 1, 2, 3, 4, 5, m,
+       { a = 1, b = 0.25 }, 2.5), 1.5 + 550 + M + 7 * (100000 + 250000) + 7.5,
+     "one struct in the sixth register, the next on the stack, a double after them")
+  eq(typed("tl_bv_s16n_sixth", "double", "double", "int", "int", "int", "int", "int", T.s16n)(1.5, 1, 2, 3, 4, 5,
+       { p = { a = 1, b = 2 }, x = 0.5, y = 0.25 }), 1.5 + 550 + 1000 + 20000 + 50000 + 250000,
+     "a nested struct and two floats as the eightbytes")
+end)
+
+test("a struct in the sixth integer register after a hidden result pointer", function()
+  -- the 32-byte result's address takes the first integer register: 4 ints, then the struct's int in the sixth
+  local r = typed("tl_s32_sixth", T.s32, "double", "int", "int", "int", "int", T.s16m)(1.5, 1, 2, 3, 4, { a = 7, b = 0.5 })
+  eq(r.a, 1.5, "the double argument (xmm0)"); eq(r.b, 30); eq(r.c, 7); eq(r.d, 0.5)
+end)
+
+test("a struct in the sixth integer register into a callback", function()
+  local m = { a = 7, b = 0.5 }
+  local M = 7 * 100000 + 0.5 * 1000000
+  local cb = alien.callback(function(d1, i1, i2, i3, i4, i5, s)
+    return d1 + 10 * i1 + 20 * i2 + 30 * i3 + 40 * i4 + 50 * i5 + s.a * 100000 + s.b * 1000000
+  end, "double", "double", "int", "int", "int", "int", "int", T.s16m)
+  eq(typed("tl_call_sixth_gpr", "double", "callback")(cb), 1.5 + 700 + M, "the same layout into a callback")
+  eq(cb(1.5, 2, 3, 4, 5, 6, m), 1.5 + 700 + M, "and that callback called from Lua")
+end)
+
 test("the table form of types and callback takes struct types too", function()
   local f = lib.tl_s16d_twice
   f:types { ret = T.s16d, T.s16d }

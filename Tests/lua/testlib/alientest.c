@@ -525,3 +525,43 @@ int tl_va_format(char *out, size_t size, const char *fmt, ...) {
     va_end(ap);
     return n;
 }
+
+/* Around libffi PR #848: a struct at each register boundary of x86-64 System V
+   (its integer eightbyte in the sixth, fifth or no integer register; the SSE
+   registers free, in use or full; a hidden struct-return pointer taking the
+   first integer register). Each result weighs every argument differently. */
+struct tl_s16dm { double a; int b; };
+#define TL_M(m) ((m).a * 100000.0 + (m).b * 1000000.0)
+double tl_bv_m_nosse(int i1, int i2, int i3, int i4, int i5, struct tl_s16m m) {
+    return i1 + 2.0 * i2 + 3.0 * i3 + 4.0 * i4 + 5.0 * i5 + TL_M(m);
+}
+double tl_bv_m_ssefull(double d1, double d2, double d3, double d4, double d5, double d6, double d7, double d8,
+                       int i1, int i2, int i3, int i4, int i5, struct tl_s16m m) {
+    return d1 + 2 * d2 + 3 * d3 + 4 * d4 + 5 * d5 + 6 * d6 + 7 * d7 + 8 * d8
+         + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 50.0 * i5 + TL_M(m);
+}
+double tl_bv_m_gprfull(double d1, int i1, int i2, int i3, int i4, int i5, int i6, struct tl_s16m m) {
+    return d1 + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 50.0 * i5 + 60.0 * i6 + TL_M(m);
+}
+double tl_bv_m_fifth(double d1, int i1, int i2, int i3, int i4, struct tl_s16m m, int i6) {
+    return d1 + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 60.0 * i6 + TL_M(m);
+}
+double tl_bv_dm_sixth(double d1, int i1, int i2, int i3, int i4, int i5, struct tl_s16dm m) {
+    return d1 + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 50.0 * i5 + m.a * 100000.0 + m.b * 1000000.0;
+}
+double tl_bv_two_sixth(double d1, int i1, int i2, int i3, int i4, int i5, struct tl_s16m m, struct tl_s16m n,
+                       double d2) {
+    return d1 + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 50.0 * i5 + TL_M(m) + 7 * TL_M(n) + 3 * d2;
+}
+double tl_bv_s16n_sixth(double d1, int i1, int i2, int i3, int i4, int i5, struct tl_s16n n) {
+    return d1 + 10.0 * i1 + 20.0 * i2 + 30.0 * i3 + 40.0 * i4 + 50.0 * i5
+         + n.p.a * 1000.0 + n.p.b * 10000.0 + n.x * 100000.0 + n.y * 1000000.0;
+}
+struct tl_s32 tl_s32_sixth(double d1, int i1, int i2, int i3, int i4, struct tl_s16m m) {
+    struct tl_s32 s = { d1, i1 + 2.0 * i2 + 3.0 * i3 + 4.0 * i4, m.a, m.b };
+    return s;
+}
+double tl_call_sixth_gpr(double (*f)(double, int, int, int, int, int, struct tl_s16m)) {
+    struct tl_s16m m = { 7, 0.5 };
+    return f(1.5, 2, 3, 4, 5, 6, m);
+}
