@@ -57,6 +57,6 @@ struct LuaBridgeTests {
     func unknownType() {
         let result = run(#"require("alien").sizeof("wat")"#)
         #expect(result.error.contains("unknown type 'wat'"))
-        #expect(result.error.contains("ref double"))
+        #expect(result.error.contains("ref T"))
     }
 }

@@ -141,3 +141,44 @@ struct DirectCallTests {
             DirectCall.plan(returnType: .int, arguments: $0, forCallback: true) } == nil)
     }
 }
+
+@Suite("Composite type descriptors")
+struct CompositeTypeTests {
+    private func name(_ text: StaticString) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    @Test("every ref T names its referent")
+    func refs() {
+        for type in AlienType.allCases where type.refType != nil {
+            #expect(type.refType!.referent == type)
+            #expect(AlienType(name: "ref " + type.name) == type.refType)
+        }
+        #expect(AlienType(name: "ref void") == nil)
+        #expect(AlienType(name: "ref string") == nil)
+        #expect(AlienType(name: "ref ") == nil)
+    }
+
+    struct Mixed { var c: CChar; var d: Double; var i: Int32 }
+
+    @Test("a struct is laid out as C lays it out, and interned")
+    func layout() {
+        let fields = [FieldSpec(name: name("c"), type: CTypes.scalar(.byte), count: nil),
+                      FieldSpec(name: name("d"), type: CTypes.scalar(.double), count: nil),
+                      FieldSpec(name: name("i"), type: CTypes.scalar(.int), count: nil)]
+        let type = CompositeBuilder.make(union: false, fields: fields, pack: 0)
+        #expect(type.size == MemoryLayout<Mixed>.stride)
+        #expect(type.alignment == MemoryLayout<Mixed>.alignment)
+        #expect(type.fields.map(\.offset) == [MemoryLayout<Mixed>.offset(of: \.c)!, MemoryLayout<Mixed>.offset(of: \.d)!,
+                                              MemoryLayout<Mixed>.offset(of: \.i)!])
+        #expect(CompositeBuilder.make(union: false, fields: fields, pack: 0) == type)   // one type
+        #expect(type.ffiType?.pointee.size == type.size)
+        let packed = CompositeBuilder.make(union: false, fields: fields, pack: 1)
+        #expect(packed != type && packed.size == 13 && packed.fields[1].offset == 1)
+        #expect(packed.ffiType == nil)   // misaligned: never by value
+        let union = CompositeBuilder.make(union: true, fields: fields, pack: 0)
+        #expect(union.size == 8 && union.fields.allSatisfy { $0.offset == 0 })
+        let array = CompositeBuilder.make(union: false, fields: [FieldSpec(name: name("name"), type: CTypes.scalar(.char), count: 65)], pack: 0)
+        #expect(array.size == 65 && array.alignment == 1)
+    }
+}
