@@ -69,7 +69,7 @@ enum ExtendedCall {
                             arguments[variableBase + position] = slot
                             offset += 8
                         }
-                        var cif = function.cif
+                        var cif = signature.callCIF ?? function.cif
                         scratch.baseAddress!.initialize(to: VariadicCache.Entry())
                         defer { VariadicCache.releaseScratch(scratch.baseAddress!) }
                         if extra > 0 {
@@ -117,9 +117,10 @@ enum ExtendedCall {
 /// (both still travel in registers) and avoids the copy.
 enum LibffiWorkaround {
     /// The argument to pass split, if the bug would strike this signature.
-    static func argumentToSplit(_ arguments: [CTypeRef]) -> Int? {
+    static func argumentToSplit(_ arguments: [CTypeRef], returning result: CTypeRef) -> Int? {
         #if arch(x86_64) && !os(Windows)
-        var integers = 0, sses = 0
+        // A result returned in memory takes the first integer register for its address.
+        var integers = result.isAggregate && result.size > 16 ? 1 : 0, sses = 0
         for (position, type) in arguments.enumerated() {
             guard type.isAggregate else {
                 if type.scalar.isFloatingPoint { sses += 1 } else { integers += 1 }

@@ -25,6 +25,10 @@ struct Signature {
     /// `splitArgument` is passed as its two eightbytes (LibffiWorkaround).
     var ffiArgumentCount: Int32 = 0
     var splitArgument: Int32 = -1
+    /// A callback's cif for calls from Lua when `splitArgument` is set (its
+    /// closure keeps the unsplit one).
+    var callCIF: UnsafeMutablePointer<ffi_cif>?
+    var callFFITypes: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>?
     /// Ends with `...`: each call adds the values beyond the fixed arguments.
     var isVariadic = false
     var abi = alien_ffi_default_abi()
@@ -56,14 +60,29 @@ struct Signature {
         }
         argumentCount = Int32(count)
         ffiArgumentCount = Int32(count)
-        if !forCallback, let split = LibffiWorkaround.argumentToSplit(parsed.arguments) {
+        if let split = LibffiWorkaround.argumentToSplit(parsed.arguments, returning: parsed.returnType) {
             // libffi before 3.4.7 (PR #848) overwrites a register with this
             // argument; its two eightbytes as two scalars are the same call.
-            for index in stride(from: count, to: split + 1, by: -1) { ffiTypes[index] = ffiTypes[index - 1] }
-            ffiTypes[split] = alien_ffi_uint64()
-            ffiTypes[split + 1] = alien_ffi_double()
+            // A callback's closure keeps the real types (C calls it; libffi's
+            // closure side has no such bug): its calls from Lua get their own cif.
+            let callTypes = forCallback ? UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: count + 1)
+                                        : ffiTypes
+            if forCallback { callTypes.initialize(from: ffiTypes, count: count) }
+            for index in stride(from: count, to: split + 1, by: -1) { callTypes[index] = callTypes[index - 1] }
+            callTypes[split] = alien_ffi_uint64()
+            callTypes[split + 1] = alien_ffi_double()
             splitArgument = Int32(split)
-            ffiArgumentCount += 1
+            if forCallback {
+                callFFITypes = callTypes
+                callCIF = UnsafeMutablePointer<ffi_cif>.allocate(capacity: 1)
+                guard let returnFFI = parsed.returnType.ffiType,
+                      ffi_prep_cif(callCIF, parsed.abi, UInt32(count + 1), returnFFI, callTypes) == FFI_OK else {
+                    release()
+                    throw .libffi(.signature(function))
+                }
+            } else {
+                ffiArgumentCount += 1
+            }
         }
         refCount = Int32(parsed.arguments.filter { $0.isScalar && $0.scalar.isRef }.count)
         returnAggregate = parsed.returnType.isAggregate ? parsed.returnType : nil
@@ -96,6 +115,8 @@ struct Signature {
         argumentTypes?.deallocate()
         aggregates?.deallocate()
         ffiArgumentTypes?.deallocate()
+        callCIF?.deallocate()
+        callFFITypes?.deallocate()
         variadicCache.map(VariadicCache.release)
         self = Signature()
     }

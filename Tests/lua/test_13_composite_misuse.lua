@@ -198,7 +198,7 @@ test("a struct callback returning the wrong thing is an error in Lua", function(
   local call = typed("tl_call_s16d", "double", "callback", "int")
   local missing = alien.callback(function() return { a = 1 } end, s16d, s16d, "int")
   raises(function() call(missing, 1) end)
-  local wrong = alien.callback(function() return other:new() end, s16d, s16d, "int")
+  local wrong = alien.callback(function() return pair:new() end, s16d, s16d, "int")
   raises(function() call(wrong, 1) end)
   local ok = alien.callback(function(s) return s end, s16d, s16d, "int")
   eq(call(ok, 1), 1 * 2 + 2 * 3, "the interpreter is fine afterwards")
