@@ -29,6 +29,12 @@ if impl == "alien" then
   local cb = alien.callback(function(x) return x end, "int", "int")
   local pack, unpack = alien.struct.pack, alien.struct.unpack
   local record = pack("<i4 i4 d", 1, 2, 3.5)
+  local d2 = alien.defstruct{ { "a", "double" }, { "b", "double" } }
+  local sum2d, mk2d = lib.sum2d, lib.mk2d
+  sum2d:types("double", d2); mk2d:types(d2, "double", "double")
+  local s2 = d2:new(); s2.a, s2.b = 1.5, 2.5
+  local snprintf = alien.default.snprintf
+  snprintf:types("int", "pointer", "size_t", "string", "...")
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
@@ -37,6 +43,9 @@ if impl == "alien" then
   op("buffer arg", function(n) for i = 1, n do first(buf) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
   op("callback", function(n) calln(cb, n) end)
+  op("struct byval", function(n) for i = 1, n do sum2d(s2) end end)
+  op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
+  op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
   op("buf:get int", function(n) for i = 1, n do buf:get(5, "int") end end)
   op("buf:set int", function(n) for i = 1, n do buf:set(5, i, "int") end end)
   op("arr[i] read", function(n) for i = 1, n do local _ = arr[3] end end)
@@ -46,10 +55,14 @@ if impl == "alien" then
   op("buffer(64)", function(n) for i = 1, n do alien.buffer(64) end end)
 elseif impl == "plain" or impl == "call" then
   package.cpath = (os.getenv("BENCH_FLOOR") or "bench/build/floor.so") .. ";" .. package.cpath
-  local floor = require("floor")[impl]
-  local add1, addd, sum6, idp, slen, first, refinc =
-    floor.add1, floor.addd, floor.sum6, floor.idp, floor.slen, floor.first, floor.refinc
+  local floors = require "floor"
+  local floor = floors[impl]
+  local add1, addd, sum6, idp, slen, first, refinc, sum2d, mk2d, snprintf =
+    floor.add1, floor.addd, floor.sum6, floor.idp, floor.slen, floor.first, floor.refinc,
+    floor.sum2d, floor.mk2d, floor.snprintf
   local block = io.stdout                         -- any full userdata: first() reads its first byte
+  local s2 = floors.d2(1.5, 2.5)                  -- a struct d2 in a full userdata
+  local buf = floors.block(64)
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
@@ -57,6 +70,9 @@ elseif impl == "plain" or impl == "call" then
   op("string arg", function(n) for i = 1, n do slen("hello") end end)
   op("buffer arg", function(n) for i = 1, n do first(block) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
+  op("struct byval", function(n) for i = 1, n do sum2d(s2) end end)
+  op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
+  op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
   if impl == "plain" then
     local calln = require("floor").plain.calln
     op("callback", function(n) calln(function(x) return x end, n) end)
@@ -68,6 +84,9 @@ elseif impl == "ffi" then
     long sum6(long a, long b, long c, long d, long e, long f);
     void *idp(void *p); size_t slen(const char *s); int first(const unsigned char *p);
     void refinc(int *p); int calln(int (*cb)(int), int n);
+    struct d2 { double a, b; };
+    double sum2d(struct d2 s); struct d2 mk2d(double a, double b);
+    int snprintf(char *s, size_t n, const char *fmt, ...);
   ]]
   local C = ffi.load(libpath)
   local buf = ffi.new("unsigned char[64]")
@@ -75,6 +94,8 @@ elseif impl == "ffi" then
   local box = ffi.new("int[1]")
   local ints = ffi.new("int[16]")
   local cb = ffi.cast("int (*)(int)", function(x) return x end)
+  local s2 = ffi.new("struct d2", 1.5, 2.5)
+  local libc, int = ffi.C, ffi.typeof("int")      -- a Lua number passed to "..." is a double
   op("add1", function(n) for i = 1, n do C.add1(i) end end)
   op("addd", function(n) for i = 1, n do C.addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do C.sum6(i, 2, 3, 4, 5, 6) end end)
@@ -83,6 +104,9 @@ elseif impl == "ffi" then
   op("buffer arg", function(n) for i = 1, n do C.first(buf) end end)
   op("ref int", function(n) for i = 1, n do box[0] = i; C.refinc(box); local _ = box[0] end end)
   op("callback", function(n) C.calln(cb, n) end)
+  op("struct byval", function(n) for i = 1, n do C.sum2d(s2) end end)
+  op("struct return", function(n) for i = 1, n do C.mk2d(i, 0.5) end end)
+  op("snprintf", function(n) for i = 1, n do libc.snprintf(buf, 64, "%d", int(i)) end end)
   op("arr[i] read", function(n) for i = 1, n do local _ = ints[3] end end)
   op("arr[i] write", function(n) for i = 1, n do ints[3] = i end end)
   op("buffer(64)", function(n) for i = 1, n do ffi.new("unsigned char[64]") end end)

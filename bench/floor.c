@@ -3,10 +3,16 @@
    - floor.plain.NAME: plain C functions, no FFI at all;
    - floor.call.NAME: the same reached through a userdata's __call, reading
      arguments from stack index 2, as any function object with methods must.
-   The callback floor calls a Lua function from C through a registry reference. */
+   The callback floor calls a Lua function from C through a registry reference.
+   Struct values live in full userdata of metatable "bench.d2" (floor.d2(a, b)
+   makes one): sum2d is given one and passes its struct by value; mk2d returns
+   a new one, as a struct result must. snprintf writes into a full userdata of
+   64 bytes (floor.block(64)) and, knowing its format, passes the value as int. */
 #include <lua.h>
 #include <lauxlib.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 int add1(int x);
 double addd(double a, double b);
@@ -16,6 +22,17 @@ size_t slen(const char *s);
 int first(const unsigned char *p);
 void refinc(int *p);
 int calln(int (*cb)(int), int n);
+struct d2 { double a, b; };
+double sum2d(struct d2 s);
+struct d2 mk2d(double a, double b);
+
+#define D2 "bench.d2"
+
+static void pushd2(lua_State *L, struct d2 s) {
+    memcpy(lua_newuserdata(L, sizeof s), &s, sizeof s);
+    luaL_getmetatable(L, D2);
+    lua_setmetatable(L, -2);
+}
 
 /* Each binding reads its arguments from stack index B (1 plain, 2 through __call). */
 #define BINDINGS(P, B) \
@@ -28,7 +45,12 @@ static int P##sum6(lua_State *L) { \
 static int P##idp(lua_State *L) { lua_pushlightuserdata(L, idp(lua_touserdata(L, B))); return 1; } \
 static int P##slen(lua_State *L) { lua_pushinteger(L, (lua_Integer)slen(luaL_checkstring(L, B))); return 1; } \
 static int P##first(lua_State *L) { lua_pushinteger(L, first((const unsigned char *)lua_touserdata(L, B))); return 1; } \
-static int P##refinc(lua_State *L) { int v = (int)luaL_checkinteger(L, B); refinc(&v); lua_pushnil(L); lua_pushinteger(L, v); return 2; }
+static int P##refinc(lua_State *L) { int v = (int)luaL_checkinteger(L, B); refinc(&v); lua_pushnil(L); lua_pushinteger(L, v); return 2; } \
+static int P##sum2d(lua_State *L) { lua_pushnumber(L, sum2d(*(struct d2 *)luaL_checkudata(L, B, D2))); return 1; } \
+static int P##mk2d(lua_State *L) { pushd2(L, mk2d(luaL_checknumber(L, B), luaL_checknumber(L, B + 1))); return 1; } \
+static int P##snprintf(lua_State *L) { \
+    lua_pushinteger(L, snprintf((char *)lua_touserdata(L, B), (size_t)luaL_checkinteger(L, B + 1), \
+        luaL_checkstring(L, B + 2), (int)luaL_checkinteger(L, B + 3))); return 1; }
 
 BINDINGS(plain_, 1)
 BINDINGS(call_, 2)
@@ -58,21 +80,42 @@ static int plain_calln(lua_State *L) {
     return 1;
 }
 
+/* floor.d2(a, b): a struct d2 in a full userdata; floor.block(n): n bytes. */
+static int d2_new(lua_State *L) {
+    struct d2 s = { luaL_checknumber(L, 1), luaL_checknumber(L, 2) };
+    pushd2(L, s);
+    return 1;
+}
+
+static int block_new(lua_State *L) {
+    size_t n = (size_t)luaL_checkinteger(L, 1);
+    memset(lua_newuserdata(L, n), 0, n);
+    return 1;
+}
+
 static const luaL_Reg plain[] = {
     {"add1", plain_add1}, {"addd", plain_addd}, {"sum6", plain_sum6}, {"idp", plain_idp},
     {"slen", plain_slen}, {"first", plain_first}, {"refinc", plain_refinc}, {"calln", plain_calln},
+    {"sum2d", plain_sum2d}, {"mk2d", plain_mk2d}, {"snprintf", plain_snprintf},
     {NULL, NULL}
 };
 
 static const luaL_Reg callable[] = {
     {"add1", call_add1}, {"addd", call_addd}, {"sum6", call_sum6}, {"idp", call_idp},
     {"slen", call_slen}, {"first", call_first}, {"refinc", call_refinc},
+    {"sum2d", call_sum2d}, {"mk2d", call_mk2d}, {"snprintf", call_snprintf},
     {NULL, NULL}
 };
 
 int luaopen_floor(lua_State *L) {
     const luaL_Reg *r;
+    luaL_newmetatable(L, D2);
+    lua_pop(L, 1);
     lua_newtable(L);
+    lua_pushcfunction(L, d2_new);
+    lua_setfield(L, -2, "d2");
+    lua_pushcfunction(L, block_new);
+    lua_setfield(L, -2, "block");
     lua_newtable(L);
     for (r = plain; r->name; r++) { lua_pushcfunction(L, r->func); lua_setfield(L, -2, r->name); }
     lua_setfield(L, -2, "plain");
