@@ -190,7 +190,7 @@ local wrong_object = {
   { "structtype.new-over", function(v) local st = F.structtype(); return st.new, st, v end,
     { buffer = "ok", foreign = "ok", ["nil"] = "ok", lightuserdata = "ok",
       ["bogus-lightuserdata"] = "ok", array = "any", instance = "any" } },
-  { "sizeof", function(v) return alien.sizeof, v end, {} },
+  { "sizeof", function(v) return alien.sizeof, v end, { structtype = "ok" } },
   { "wrap-value", function(v) return alien.wrap, "adversarial", v end,
     { __default = "ok", ["long-string40"] = "error", ["long-string100"] = "error",
       ["short-string"] = "error", table = "error",
