@@ -44,7 +44,11 @@ enum AggregateValue {
                 guard let name = stack.bytes(at: key), let (number, field) = type.field(named: name) else {
                     throw .badValue(context, .unknownField(stack.string(at: key) ?? "?"))
                 }
-                try store(stack, index: value, as: field.type, into: memory + field.offset, context: context, depth: depth + 1)
+                do throws(AlienError) {
+                    try store(stack, index: value, as: field.type, into: memory + field.offset, context: context, depth: depth + 1)
+                } catch {
+                    throw error.inField(field)
+                }
                 given[number] = true
                 count += 1
             }
@@ -74,6 +78,8 @@ enum AggregateValue {
             throw .badValue(context, .expected("array", got: stack.typeName(at: index)))
         }
         guard depth < maxDepth else { throw .badValue(context, .tooDeep) }
+        // Checked first, so that a table too long changes nothing.
+        guard stack.rawLength(at: index) <= count else { throw .badValue(context, .tooManyValues(count)) }
         memset(memory, 0, type.size)
         try forEach(stack, table: index, context: context) { (key, value) throws(AlienError) in
             guard let position = stack.exactInteger(at: key), position >= 1 else {

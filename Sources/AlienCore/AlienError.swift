@@ -14,6 +14,8 @@ enum AlienError: Error {
     case badArgument(Int, of: FunctionName, ArgumentProblem)
     /// A Lua value that cannot become a struct, union or array (SPEC section 13).
     case badValue(ValueContext, CompositeProblem)
+    /// Any error converting the value of a field of a struct or union given as a table.
+    indirect case inField(String, AlienError)
 
     // Types and signatures.
     /// A type name that names no type; `part` is where in a signature it was.
@@ -195,6 +197,8 @@ extension AlienError {
             return Self.badArgument(number, function, problem.text)
         case .badValue(.callbackResult, let problem):
             return "alien: bad callback result (\(problem.text))"
+        case .inField(let path, let error):
+            return "\(error.text) in field '\(path)'"
         case .unknownType(let name, let function, let part):
             let context = part.map { "\($0.text) of '\(function.text)'" } ?? "'\(function.text)'"
             return "alien: unknown type '\(name)' in \(context) (valid types: \(AlienType.validNames))"
@@ -269,6 +273,15 @@ extension AlienError {
         case .callback: return "callback, alien function or nil"
         default: return "\(type.name) (a number)"
         }
+    }
+
+    /// This error, met converting `field`: the message names the field
+    /// (nested fields as a dotted path, outermost first).
+    func inField(_ field: alien_cfield) -> AlienError {
+        let name = String(cString: field.name)
+        if case .inField(let path, let inner) = self { return .inField(name + "." + path, inner) }
+        if case .convertToString = self { return self }
+        return .inField(name, self)
     }
 
     /// Hands the error to the adapter and gives the status to return to it.
