@@ -57,7 +57,7 @@ enum LuaToC {
             if case .function(let function)? = object { return UnsafeRawPointer(function.pointee.address) }
             guard type != .callback else { break }
             if case .dead? = object { break }          // finalized: its block is no one's memory any more
-            if let buffer = object?.buffer { return UnsafeRawPointer(buffer.pointee.data) }
+            if let memory = object?.memory { return UnsafeRawPointer(memory.start) }
             return UnsafeRawPointer(stack.userdata(at: index))
         default:
             break

@@ -18,8 +18,8 @@ enum Memory {
     /// memory (functions, libraries, tagged values) and for other values.
     static func region(of index: Int32, in stack: LuaStack) -> Region? {
         if let object = AlienObject.at(index, in: stack) {
-            guard let buffer = object.buffer else { return nil }
-            return Region(start: buffer.pointee.data, size: buffer.pointee.isChecked ? buffer.pointee.size : nil)
+            guard let memory = object.memory else { return nil }
+            return Region(start: memory.start, size: memory.size)
         }
         switch stack.type(at: index) {
         case ALIEN_TLIGHTUSERDATA: return Region(start: stack.userdata(at: index), size: nil)

@@ -60,6 +60,23 @@ enum AlienObject {
         }
     }
 
+    /// Where the object's memory starts and how many bytes it has (nil: foreign
+    /// memory, unchecked): a buffer's bytes, or an array's or instance's part
+    /// of its buffer (a view starts `offset` bytes in). nil for objects that
+    /// are not memory.
+    var memory: (start: UnsafeMutableRawPointer?, size: Int?)? {
+        let offset: Int
+        switch self {
+        case .buffer: offset = 0
+        case .array(let array): offset = array.pointee.offset
+        case .instance(let instance): offset = instance.pointee.offset
+        default: return nil
+        }
+        guard let buffer else { return nil }
+        let start = buffer.pointee.data.map { $0 + offset }
+        return (start, buffer.pointee.isChecked ? max(buffer.pointee.size - offset, 0) : nil)
+    }
+
     /// The buffer whose memory the object stands for, if any.
     var buffer: UnsafeMutablePointer<BufferObject>? {
         switch self {
