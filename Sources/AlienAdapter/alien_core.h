@@ -75,6 +75,16 @@ int alien_core_field_get(lua_State *L, alien_value *out);
 int alien_core_field_set(lua_State *L, alien_value *out);
 int alien_core_buffer_fits(lua_State *L, int index, size_t size);
 
+size_t alien_core_cdefs_size(void);
+void alien_core_cdefs_init(void *block);
+void alien_core_cdefs_gc(void *block);
+int alien_core_cdef(lua_State *L);
+int alien_core_cdef_constant(lua_State *L, alien_value *out);
+int alien_core_typeof(lua_State *L, alien_value *out);
+int alien_core_offsetof(lua_State *L, alien_value *out);
+int alien_core_new_type(lua_State *L, const alien_ctype **out);
+int alien_core_new_init(lua_State *L);
+
 int alien_core_sizeof(lua_State *L, alien_value *out);
 int alien_core_align(lua_State *L, alien_value *out);
 int alien_core_errno(lua_State *L, alien_value *out);

@@ -53,6 +53,10 @@ static const luaL_Reg alien_module_functions[] = {
     {"defstruct", alien_defstruct},
     {"defunion", alien_defunion},
     {"vararg", alien_vararg},
+    {"cdef", alien_cdef},
+    {"typeof", alien_typeof},
+    {"offsetof", alien_offsetof},
+    {"new", alien_new},
     {"byval", alien_byval},
     {"sizeof", alien_sizeof},
     {"align", alien_align},
@@ -157,6 +161,13 @@ int luaopen_alien(lua_State *L) {
         lua_setfield(L, -3, reg->name);
     }
     lua_setfield(L, -2, "struct");
+
+    lua_newtable(L);                        /* alien.constants: enum constants from cdef */
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, alien_constants_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, "constants");
 
     lua_createtable(L, 0, 1);               /* alien.NAME loads library NAME */
     lua_pushcfunction(L, alien_module_index);

@@ -363,3 +363,62 @@ static int alien_vararg(lua_State *L) {
     lua_pop(L, 1);
     return 1;
 }
+
+/* ---- alien.cdef (SPEC section 14) ---- */
+
+/* The key (its address) of this state's cdef definitions in the registry. */
+static const char alien_cdefs_key = 0;
+
+void *alien_lua_cdefs(lua_State *L) {
+    void *block;
+    lua_pushlightuserdata(L, (void *)&alien_cdefs_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    block = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return block;
+}
+
+static int alien_cdefs_gc(lua_State *L) {
+    void *block = lua_touserdata(L, 1);
+    if (block != NULL && (size_t)alien_rawlen(L, 1) >= alien_core_cdefs_size()) alien_core_cdefs_gc(block);
+    return 0;
+}
+
+/* alien.cdef(source) */
+static int alien_cdef(lua_State *L) {
+    lua_settop(L, 1);
+    if (alien_lua_cdefs(L) == NULL) {
+        void *block;
+        lua_pushlightuserdata(L, (void *)&alien_cdefs_key);
+        block = lua_newuserdata(L, alien_core_cdefs_size());
+        memset(block, 0, alien_core_cdefs_size());
+        lua_createtable(L, 0, 1);
+        lua_pushcfunction(L, alien_cdefs_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_setmetatable(L, -2);
+        alien_core_cdefs_init(block);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    if (alien_core_cdef(L) < 0) return alien_raise(L);
+    return 0;
+}
+
+/* alien.constants.NAME */
+static int alien_constants_index(lua_State *L) {
+    return alien_run(L, alien_core_cdef_constant);
+}
+
+ALIEN_ENTRY(alien_typeof, alien_core_typeof)
+ALIEN_ENTRY(alien_offsetof, alien_core_offsetof)
+
+/* alien.new(T [, init]): an instance of struct or union type T over new memory. */
+static int alien_new(lua_State *L) {
+    const alien_ctype *type = NULL;
+    lua_settop(L, 2);
+    if (alien_core_new_type(L, &type) < 0) return alien_raise(L);
+    alien_newbuffer(L, alien_core_buffer_block_size(type->size), 0);   /* 3 */
+    alien_newinstance(L, type, 3, 0);                                   /* 4 */
+    lua_replace(L, 3);
+    if (!lua_isnil(L, 2) && alien_core_new_init(L) < 0) return alien_raise(L);
+    return 1;
+}

@@ -102,6 +102,7 @@ static int alien_ctype_equal(const alien_ctype *a, const alien_ctype *b) {
     for (i = 0; i < a->count; i++) {
         const alien_cfield *x = &a->fields[i], *y = &b->fields[i];
         if (x->type != y->type || x->offset != y->offset || x->length != y->length
+            || x->bit_offset != y->bit_offset || x->bit_width != y->bit_width
             || memcmp(x->name, y->name, x->length) != 0)
             return 0;
     }

@@ -45,7 +45,11 @@ enum AggregateValue {
                     throw .badValue(context, .unknownField(stack.string(at: key) ?? "?"))
                 }
                 do throws(AlienError) {
-                    try store(stack, index: value, as: field.type, into: memory + field.offset, context: context, depth: depth + 1)
+                    if BitField.isBitField(field) {
+                        try BitField.store(stack, index: value, field: field, into: memory + field.offset, context: context)
+                    } else {
+                        try store(stack, index: value, as: field.type, into: memory + field.offset, context: context, depth: depth + 1)
+                    }
                 } catch {
                     throw error.inField(field)
                 }
@@ -56,10 +60,22 @@ enum AggregateValue {
                 guard count == 1 else { throw .badValue(context, .unionMembers(count)) }
                 return
             }
+            // Every field is wanted, but for those sharing their bits with a
+            // field given (the members of an anonymous union inside).
             for (number, field) in fields.enumerated() where !given[number] {
-                throw .badValue(context, .missingField(String(cString: field.name)))
+                let overlapped = fields.indices.contains { given[$0] && Self.overlap(fields[$0], field) }
+                if !overlapped { throw .badValue(context, .missingField(String(cString: field.name))) }
             }
         }
+    }
+
+    /// Whether two fields share bits of memory.
+    private static func overlap(_ a: alien_cfield, _ b: alien_cfield) -> Bool {
+        func bits(_ f: alien_cfield) -> Range<Int> {
+            let start = f.offset * 8 + Int(f.bit_offset)
+            return start..<(start + (f.bit_width > 0 ? Int(f.bit_width) : f.type.size * 8))
+        }
+        return bits(a).overlaps(bits(b))
     }
 
     /// An array from a table of at most `count` elements (the rest zeroed),
@@ -149,5 +165,32 @@ extension CToLua {
         result.kind = Int32(ALIEN_VTYPE.rawValue)
         result.type = type
         return result
+    }
+}
+
+/// Bit-fields (`int flags : 3`, from cdef): read and written within the
+/// integer unit that holds them, as GCC lays them out.
+enum BitField {
+    @inline(__always)
+    static func isBitField(_ field: alien_cfield) -> Bool { field.bit_width > 0 }
+
+    static func load(_ field: alien_cfield, from unit: UnsafeRawPointer) -> alien_value {
+        let type = field.type.scalar
+        let raw = UInt64(bitPattern: type.loadInteger(from: unit))
+        let width = UInt64(field.bit_width)
+        var value = (raw >> UInt64(field.bit_offset)) & (width >= 64 ? ~0 : (1 << width) - 1)
+        if type.isSigned && width < 64 && value & (1 << (width - 1)) != 0 { value |= ~((1 << width) - 1) }
+        return CToLua.integerValue(Int64(bitPattern: value), of: type)
+    }
+
+    static func store(_ stack: LuaStack, index: Int32, field: alien_cfield, into unit: UnsafeMutableRawPointer,
+                      context: AlienError.ValueContext) throws(AlienError) {
+        let type = field.type.scalar
+        guard let value = stack.integer(at: index) else { throw LuaToC.mismatch(stack, index, type, context) }
+        let width = UInt64(field.bit_width), shift = UInt64(field.bit_offset)
+        let mask: UInt64 = (width >= 64 ? ~0 : (1 << width) - 1) << shift
+        let old = UInt64(bitPattern: type.loadInteger(from: unit))
+        let new = (old & ~mask) | ((UInt64(bitPattern: value) << shift) & mask)
+        type.storeInteger(Int64(bitPattern: new), to: unit)
     }
 }

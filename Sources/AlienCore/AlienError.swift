@@ -14,6 +14,8 @@ enum AlienError: Error {
     case badArgument(Int, of: FunctionName, ArgumentProblem)
     /// A Lua value that cannot become a struct, union or array (SPEC section 13).
     case badValue(ValueContext, CompositeProblem)
+    /// A C declaration `alien.cdef` could not read (the text says where).
+    case cdef(String)
     /// Any error converting the value of a field of a struct or union given as a table.
     indirect case inField(String, AlienError)
 
@@ -197,6 +199,8 @@ extension AlienError {
             return Self.badArgument(number, function, problem.text)
         case .badValue(.callbackResult, let problem):
             return "alien: bad callback result (\(problem.text))"
+        case .cdef(let text):
+            return text
         case .inField(let path, let error):
             return "\(error.text) in field '\(path)'"
         case .unknownType(let name, let function, let part):

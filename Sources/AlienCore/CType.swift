@@ -75,6 +75,22 @@ struct FieldSpec {
     var type: CTypeRef
     /// Elements of a fixed array field `type name[count]`; nil for a single value.
     var count: Int?
+    /// A bit-field's width (`int flags : 3`; cdef only); its type is an integer scalar.
+    var bits: Int? = nil
+    /// An unnamed bit-field (padding, or `: 0` to start a new unit): no field is made.
+    var unnamed = false
+    /// An anonymous struct or union member (cdef only): its fields become the outer's.
+    var anonymous = false
+
+    init(name: UnsafeRawBufferPointer, type: CTypeRef, count: Int?, bits: Int? = nil, unnamed: Bool = false,
+         anonymous: Bool = false) {
+        self.name = name
+        self.type = type
+        self.count = count
+        self.bits = bits
+        self.unnamed = unnamed
+        self.anonymous = anonymous
+    }
 }
 
 /// Lays out structs and unions as the C compiler of the build platform does
@@ -83,34 +99,82 @@ struct FieldSpec {
 /// alignment), builds the libffi type that passes them by value, and interns
 /// the result.
 enum CompositeBuilder {
-    static func make(union: Bool, fields specs: [FieldSpec], pack: Int) -> CTypeRef {
-        var offset = 0, size = 0, alignment = 1, misaligned = false
-        let fields = UnsafeMutablePointer<alien_cfield>.allocate(capacity: specs.count)
-        for (number, spec) in specs.enumerated() {
+    static func make(union: Bool, fields specs: [FieldSpec], pack: Int, minimumAlignment: Int = 1) -> CTypeRef {
+        var bitOffset = 0, size = 0, alignment = max(minimumAlignment, 1), misaligned = false, irregular = false
+        var fields: [alien_cfield] = []
+        func addField(_ name: UnsafeRawBufferPointer, _ type: CTypeRef, offset: Int, bitOffset: Int = 0, bitWidth: Int = 0) {
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: name.count + 1)
+            if name.count > 0 { UnsafeMutableRawPointer(copy).copyMemory(from: name.baseAddress!, byteCount: name.count) }
+            copy[name.count] = 0
+            fields.append(alien_cfield(name: copy, length: name.count, type: type, offset: offset,
+                                       bit_offset: UInt16(bitOffset), bit_width: UInt16(bitWidth)))
+        }
+        for spec in specs {
             let type = spec.count.map { array(of: spec.type, count: $0) } ?? spec.type
             let fieldAlignment = pack > 0 ? min(type.alignment, pack) : type.alignment
-            let fieldOffset = union ? 0 : roundUp(offset, to: fieldAlignment)
+            if let width = spec.bits {
+                // GCC's bit-fields: packed into units of their type, never across one (unless packed).
+                irregular = true
+                let unitBits = type.alignment * 8
+                var start = union ? 0 : bitOffset
+                if width == 0 {
+                    start = roundUp(start, to: unitBits)
+                } else if pack == 0 && start / unitBits != (start + width - 1) / unitBits {
+                    start = roundUp(start, to: unitBits)
+                }
+                if width > 0 && !spec.unnamed {
+                    let unit = start / (type.size * 8) * type.size
+                    addField(spec.name, type, offset: unit, bitOffset: start - unit * 8, bitWidth: width)
+                    alignment = max(alignment, fieldAlignment)
+                }
+                bitOffset = start + width
+                size = max(size, (bitOffset + 7) / 8)
+                continue
+            }
+            let fieldOffset = union ? 0 : roundUp((bitOffset + 7) / 8, to: fieldAlignment)
             if fieldOffset % type.alignment != 0 || type.pointee.flags & ALIEN_CTYPE_MISALIGNED != 0 { misaligned = true }
-            let name = UnsafeMutablePointer<CChar>.allocate(capacity: spec.name.count + 1)
-            UnsafeMutableRawPointer(name).copyMemory(from: spec.name.baseAddress!, byteCount: spec.name.count)
-            name[spec.name.count] = 0
-            (fields + number).initialize(to: alien_cfield(name: name, length: spec.name.count, type: type, offset: fieldOffset))
-            offset = fieldOffset + type.size
-            size = max(size, offset)
+            if spec.anonymous {
+                irregular = true
+                for inner in type.fields {
+                    addField(UnsafeRawBufferPointer(start: inner.name, count: inner.length), inner.type,
+                             offset: fieldOffset + inner.offset, bitOffset: Int(inner.bit_offset), bitWidth: Int(inner.bit_width))
+                }
+            } else {
+                addField(spec.name, type, offset: fieldOffset)
+            }
+            bitOffset = (fieldOffset + type.size) * 8
+            size = max(size, fieldOffset + type.size)
             alignment = max(alignment, fieldAlignment)
         }
+        let list = UnsafeMutablePointer<alien_cfield>.allocate(capacity: max(fields.count, 1))
+        list.initialize(from: fields, count: fields.count)
         var candidate = alien_ctype()
         candidate.form = UInt8(union ? ALIEN_CTYPE_UNION : ALIEN_CTYPE_STRUCT)
         candidate.pack = UInt8(pack)
         candidate.flags = misaligned ? ALIEN_CTYPE_MISALIGNED : 0
-        candidate.size = roundUp(size, to: alignment)
+        candidate.size = roundUp(max(size, 1), to: alignment)
         candidate.align = alignment
-        candidate.count = specs.count
-        candidate.fields = UnsafePointer(fields)
+        candidate.count = fields.count
+        candidate.fields = UnsafePointer(list)
         candidate.hash = hash(of: candidate)
         return intern(candidate) { descriptor in
-            if !misaligned { descriptor.pointee.ffi = UnsafeMutableRawPointer(FFIAggregate.make(descriptor)) }
+            if !misaligned {
+                descriptor.pointee.ffi = UnsafeMutableRawPointer(FFIAggregate.make(descriptor, asPieces: irregular || minimumAlignment > 1))
+            }
         }
+    }
+
+    /// A type alien lays out but never converts (`long double`, `__int128`):
+    /// bytes with an alignment.
+    static func opaque(size: Int, align: Int) -> CTypeRef {
+        var candidate = alien_ctype()
+        candidate.form = UInt8(ALIEN_CTYPE_ARRAY)
+        candidate.size = size
+        candidate.align = align
+        candidate.element = CTypes.scalar(.char)
+        candidate.count = size
+        candidate.hash = hash(of: candidate) ^ UInt64(align)
+        return intern(candidate) { _ in }
     }
 
     /// `count` elements of `element` (a field's type; C has no array values otherwise).
@@ -173,10 +237,10 @@ enum CompositeBuilder {
 /// as the pieces of its size, each eightbyte floating-point when every member
 /// scalar overlapping it is, as the x86-64 ABI classifies unions.
 enum FFIAggregate {
-    static func make(_ type: UnsafeMutablePointer<alien_ctype>) -> UnsafeMutablePointer<ffi_type>? {
+    static func make(_ type: UnsafeMutablePointer<alien_ctype>, asPieces: Bool = false) -> UnsafeMutablePointer<ffi_type>? {
         let descriptor = CTypeRef(type)
         var elements: [UnsafeMutablePointer<ffi_type>] = []
-        if descriptor.form == ALIEN_CTYPE_UNION {
+        if descriptor.form == ALIEN_CTYPE_UNION || asPieces {
             elements = unionPieces(descriptor)
         } else {
             for field in descriptor.fields {
@@ -206,6 +270,7 @@ enum FFIAggregate {
     private static func appendElements(of type: CTypeRef, to elements: inout [UnsafeMutablePointer<ffi_type>]) -> Bool {
         switch type.form {
         case ALIEN_CTYPE_ARRAY:
+            guard type.alignment == type.pointee.element.alignment else { return false }   // opaque
             for _ in 0..<type.pointee.count {
                 guard appendElements(of: type.pointee.element, to: &elements) else { return false }
             }

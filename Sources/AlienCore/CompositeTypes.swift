@@ -10,7 +10,8 @@ extension LuaStack {
     @inline(__always)
     func ctype(at index: Int32) -> CTypeRef? {
         if let name = bytes(at: index) {
-            return AlienType(name: name).map(CTypes.scalar)
+            if let type = AlienType(name: name) { return CTypes.scalar(type) }
+            return cTypeName(name)
         }
         return alien_lua_toctype(state, index)
     }

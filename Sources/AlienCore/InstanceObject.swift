@@ -47,6 +47,7 @@ public func alienCoreFieldGet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let (instance, field) = instanceField(stack, numberIndex: 3) else { throw .notAnInstance }
         let memory = try instance.pointee.memory(at: field.offset, count: field.type.size, function: "index")
+        if BitField.isBitField(field) { out[0] = BitField.load(field, from: memory); return 1 }
         out[0] = CToLua.value(field.type, at: memory, offset: instance.pointee.offset + field.offset, owner: 1)
         return 1
     }
@@ -58,6 +59,10 @@ public func alienCoreFieldSet(_ state: OpaquePointer, _ out: UnsafeMutablePointe
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let (instance, field) = instanceField(stack, numberIndex: 4) else { throw .notAnInstance }
         let memory = try instance.pointee.memory(at: field.offset, count: field.type.size, function: "newindex")
+        if BitField.isBitField(field) {
+            try BitField.store(stack, index: 3, field: field, into: memory, context: .argument(2, of: "struct field"))
+            return 0
+        }
         try AggregateValue.store(stack, index: 3, as: field.type, into: memory, context: .argument(2, of: "struct field"))
         return 0
     }

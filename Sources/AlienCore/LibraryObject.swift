@@ -52,12 +52,20 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         guard library.pointee.head.object.isAlive, let handle = library.pointee.handle else {
             throw .library(libraryName, .closed)
         }
+        let declared = declaredFunction(stack, named: symbol)
+        let linkName = declared?.symbol.map { String(decoding: $0, as: UTF8.self) } ?? symbol
         _ = dlerror()
-        guard let address = dlsym(handle, symbol) else {
+        guard let address = dlsym(handle, linkName) else {
             let reason = dlerror().map { String(cString: $0) } ?? "null symbol"
             throw .library(libraryName, .symbolNotFound(symbol, reason: reason))
         }
         FunctionObject.initialize(function, address: address, name: symbol, libraryName: libraryName)
+        // Declared by alien.cdef: typed already (types() may still change it).
+        if let parsed = declared?.type.signature() {
+            let object = function.assumingMemoryBound(to: FunctionObject.self)
+            try object.pointee.signature.set(parsed, cif: object.cif, function: .function(object))
+            object.pointee.planDirectCall()
+        }
         return 0
     }
 }

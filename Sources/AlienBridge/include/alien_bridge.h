@@ -173,6 +173,8 @@ typedef struct {
     size_t length;
     const alien_ctype *type;
     size_t offset;             /* from the start of the struct, as offsetof */
+    uint16_t bit_offset;       /* a bit-field: its bits within the integer `type` at `offset` */
+    uint16_t bit_width;        /* 0: not a bit-field */
 } alien_cfield;
 
 struct alien_ctype {
@@ -328,6 +330,9 @@ const alien_ctype *alien_lua_toctype(lua_State *L, int idx);
 int alien_lua_next(lua_State *L, int idx);
 void alien_lua_pop(lua_State *L, int n);
 void alien_lua_pushnil(lua_State *L);   /* the first key for alien_lua_next (room made first) */
+/* The block of this Lua state's alien.cdef definitions (a pointer the core
+   keeps there), or NULL before the first alien.cdef. */
+void *alien_lua_cdefs(lua_State *L);
 /* Whether this Lua has an integer subtype (5.3 and later). */
 int alien_lua_has_integers(void);
 /* Whether the value at idx is a number of the integer subtype (always 0 before 5.3). */
