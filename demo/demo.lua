@@ -59,3 +59,36 @@ libc.qsort(nums, nums.length, nums.size, cmp)
 local sorted = {}
 for _, v in nums:ipairs() do sorted[#sorted + 1] = v end
 print("qsort: " .. table.concat(sorted, " "))
+
+-- structs by value: div_t div(int, int)
+local div_t = alien.defstruct { { "quot", "int" }, { "rem", "int" } }
+libc.div:types(div_t, "int", "int")
+local q = libc.div(47, 5)
+print(("div(47, 5) = { quot = %d, rem = %d }"):format(q.quot, q.rem))
+
+-- a sqlite3 session from C declarations: no types() call anywhere
+alien.cdef [[
+  typedef struct sqlite3 sqlite3;
+  typedef int (*sqlite3_callback)(void *, int, char **, char **);
+  int sqlite3_open(const char *filename, sqlite3 **db);
+  int sqlite3_exec(sqlite3 *db, const char *sql, sqlite3_callback cb, void *arg, char **errmsg);
+  int sqlite3_close(sqlite3 *db);
+  enum { SQLITE_OK = 0 };
+]]
+local handle = alien.buffer(alien.sizeof("sqlite3 *"))
+assert(sqlite.sqlite3_open(":memory:", handle) == alien.constants.SQLITE_OK)
+local db = handle:get(1, "pointer")
+local rows = {}
+local on_row = alien.callback(function(_, n, values)
+  local row = {}
+  for i = 1, n do row[i] = alien.buffer(values):get((i - 1) * alien.sizeof("pointer") + 1, "string") end
+  rows[#rows + 1] = table.concat(row, "|")
+  return 0
+end, "int", "pointer", "int", "pointer", "pointer")
+sqlite.sqlite3_exec(db, [[
+  create table fruit(name text, n int);
+  insert into fruit values ('apple', 3), ('pear', 5);
+  select name, n * 2 from fruit order by name;
+]], on_row, nil, nil)
+sqlite.sqlite3_close(db)
+print("sqlite3 via cdef: " .. table.concat(rows, ", "))
