@@ -1,6 +1,6 @@
--- The README's section on composite types runs as pasted: its code block is
--- run here, and each line it prints must match the "--> ..." comment on the
--- line of the print (values compared separated by single spaces).
+-- The README's sections on composite types and on alien.cdef run as pasted:
+-- each code block is run here, and each line it prints must match the
+-- "--> ..." comment on the line of the print (values separated by single spaces).
 local function readme_block(heading)
   local f = assert(io.open("README.md"))
   local text = f:read("*a")
@@ -10,8 +10,8 @@ local function readme_block(heading)
   return assert(code, "no lua block after " .. heading)
 end
 
-test("README: composite types, by value, ref T and variadic calls", function()
-  local code = readme_block("### Composite types")
+local function runs_as_documented(heading)
+  local code = readme_block(heading)
   local expected = {}
   for line in code:gmatch("[^\n]+") do
     local want = line:match("^print%(.*%-%->%s*(.-)%s*$")
@@ -34,4 +34,12 @@ test("README: composite types, by value, ref T and variadic calls", function()
   chunk()
   eq(#printed, #expected, "lines printed")
   for i = 1, #expected do eq(printed[i], expected[i], "line " .. i) end
+end
+
+test("README: composite types, by value, ref T and variadic calls", function()
+  runs_as_documented("### Composite types")
+end)
+
+test("README: C declarations (alien.cdef)", function()
+  runs_as_documented("### C declarations")
 end)
