@@ -378,7 +378,7 @@ extension AlienError.SignatureProblem {
         case .abiNotAString(let got): return "alien: abi of '\(function)' must be a string, got \(got.text)"
         case .unknownABI(let name): return "alien: unknown abi '\(name)' for '\(function)' (valid: default, cdecl, stdcall)"
         case .notByValue(let part):
-            return "alien: \(part.text) of '\(function)' cannot be passed by value (a packed struct with misaligned fields)"
+            return "alien: \(part.text) of '\(function)' cannot be passed by value (a packed struct with misaligned fields, or larger than 64 KiB)"
         case .variadicNotLast: return "alien: '...' must be the last argument type of '\(function)'"
         case .variadicCallback: return "alien: a callback cannot be variadic ('...')"
         }

@@ -237,8 +237,12 @@ enum CompositeBuilder {
 /// as the pieces of its size, each eightbyte floating-point when every member
 /// scalar overlapping it is, as the x86-64 ABI classifies unions.
 enum FFIAggregate {
+    /// Larger structs are not passed by value (their libffi type would list every byte).
+    static let maxSize = 65536
+
     static func make(_ type: UnsafeMutablePointer<alien_ctype>, asPieces: Bool = false) -> UnsafeMutablePointer<ffi_type>? {
         let descriptor = CTypeRef(type)
+        guard descriptor.size <= maxSize else { return nil }
         var elements: [UnsafeMutablePointer<ffi_type>] = []
         if descriptor.form == ALIEN_CTYPE_UNION || asPieces {
             elements = unionPieces(descriptor)

@@ -63,8 +63,12 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         // Declared by alien.cdef: typed already (types() may still change it).
         if let parsed = declared?.type.signature() {
             let object = function.assumingMemoryBound(to: FunctionObject.self)
-            try object.pointee.signature.set(parsed, cif: object.cif, function: .function(object))
-            object.pointee.planDirectCall()
+            do {   // a signature libffi cannot take leaves the function untyped, as without cdef
+                try object.pointee.signature.set(parsed, cif: object.cif, function: .function(object))
+                object.pointee.planDirectCall()
+            } catch {
+                object.pointee.signature.release()
+            }
         }
         return 0
     }

@@ -28,7 +28,8 @@ indirect enum CDeclType {
         case .opaque(let size, let align): return CompositeBuilder.opaque(size: size, align: align)
         case .pointer(let pointee): return CTypes.scalar(pointee.pointerKind)
         case .array(let element, let count):
-            guard let count, count > 0, let element = element.descriptor else { return nil }
+            guard let count, count > 0, let element = element.descriptor,
+                  element.size <= Int(Int32.max) / count else { return nil }
             return CompositeBuilder.array(of: element, count: count)
         case .record(let record): return record.descriptor
         case .enumeration: return CTypes.scalar(.int)

@@ -223,7 +223,7 @@ struct CParser {
             if isAny(["__attribute__", "__attribute"]) { try attribute(&specifiers.attributes); continue }
             if isAny(["_Alignas", "alignas"]) {
                 try advance(); try expect("(")
-                specifiers.attributes.aligned = try Int(constantExpression())
+                specifiers.attributes.aligned = try alignment(constantExpression())
                 try expect(")")
                 continue
             }
@@ -284,7 +284,7 @@ struct CParser {
             } else if isAny(["aligned", "__aligned__"]) {
                 try advance()
                 if try accept("(") {
-                    attributes.aligned = try Int(constantExpression())
+                    attributes.aligned = try alignment(constantExpression())
                     try expect(")")
                 } else {
                     attributes.aligned = 16
@@ -297,6 +297,12 @@ struct CParser {
         }
         try expect(")")
         try expect(")")
+    }
+
+    /// An alignment as written: a power of 2 up to 4096.
+    private func alignment(_ value: Int64) throws(CDeclError) -> Int {
+        guard value >= 1, value <= 4096, value & (value - 1) == 0 else { throw error("alignment must be a power of 2 up to 4096") }
+        return Int(value)
     }
 
     private mutating func recordSpecifier(_ attributes: inout Attributes) throws(CDeclError) -> CDeclType {
@@ -345,6 +351,10 @@ struct CParser {
                                             count: nil, bits: bits, unnamed: name == nil))
                 } else {
                     guard let name else { throw error("a member name expected") }
+                    if case .array(let element, let count?) = type, count > 0, let size = element.descriptor?.size,
+                       size > Int(Int32.max) / count {
+                        throw error("array larger than 2147483647 bytes")
+                    }
                     guard let descriptor = type.descriptor else {
                         if case .array(_, let count) = type, count == nil || count == 0 {   // a flexible array member: no room
                             if try accept(",") { continue }
@@ -377,6 +387,8 @@ struct CParser {
                 nameIndex += 1
             }
             if fields.isEmpty { throw error("a struct needs at least one member") }
+            let total = fields.reduce(0) { $0 + $1.type.size }
+            guard total <= Int(Int32.max) else { throw error("type larger than 2147483647 bytes") }
             return CompositeBuilder.make(union: isUnion, fields: fields, pack: own.packed ? 1 : 0, minimumAlignment: own.aligned ?? 1)
         }
         let record: CRecord
