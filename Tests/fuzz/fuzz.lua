@@ -638,6 +638,7 @@ local known_module = {
   offsetof = { G_typename, G_string },
   new = { G_typename, G_buffer },
   vararg = { G_typename, G_value },
+  typeof = { G_typename },
 }
 local memory_targets = {
   memmove = { mem = { 1, 2 }, len = { 3 } },
