@@ -79,6 +79,15 @@ for tag in "${tags[@]}"; do
     t0=$(date +%s%N); for _ in $(seq 20); do "$lua" -e '' ; done; t1=$(date +%s%N)
     for _ in $(seq 20); do "$lua" -e 'require "alien"'; done; t2=$(date +%s%N)
     awk -v a="$t0" -v b="$t1" -v c="$t2" -v t="$tag" 'BEGIN { printf "%s\talien\trequire (ms)\t%.2f\n", t, ((c - b) - (b - a)) / 20 / 1e6 }' >> "$results"
+    # alien.cdef of the preprocessed <sqlite3.h> in a fresh state: the least of 10 runs
+    if [ -f /usr/include/sqlite3.h ]; then
+      header=bench/build/sqlite3.i
+      [ -f "$header" ] || echo '#include <sqlite3.h>' | cc -E -P -x c - > "$header"
+      for _ in $(seq 10); do
+        "$lua" -e 'local alien = require "alien"; local f = assert(io.open("'"$header"'")); local s = f:read("*a"); f:close()
+                   local t = os.clock(); alien.cdef(s); print((os.clock() - t) * 1000)'
+      done | sort -g | head -1 | awk -v t="$tag" '{ printf "%s\talien\tcdef sqlite3.h (ms)\t%.2f\n", t, $1 }' >> "$results"
+    fi
   fi
 done
 
