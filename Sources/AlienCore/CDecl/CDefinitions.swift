@@ -44,8 +44,10 @@ struct CFunctionDeclaration {
 extension CDefinitions {
     /// The definitions of the Lua state of `stack` (nil before the first cdef).
     static func of(_ stack: LuaStack) -> CDefinitions? {
-        guard let block = alien_lua_cdefs(stack.state) else { return nil }
-        return Unmanaged<CDefinitions>.fromOpaque(block.load(as: UnsafeRawPointer.self)).takeUnretainedValue()
+        guard let block = alien_lua_cdefs(stack.state), let definitions = block.load(as: UnsafeRawPointer?.self) else {
+            return nil   // none yet, or already finalized (the state is closing)
+        }
+        return Unmanaged<CDefinitions>.fromOpaque(definitions).takeUnretainedValue()
     }
 }
 
