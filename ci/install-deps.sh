@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages alien builds and tests with, when missing.
 # Extra packages can be named as arguments (e.g. luarocks valgrind).
+# zlib1g-dev and libsqlite3-dev: <zlib.h> and <sqlite3.h>, which the section 14
+# tests (Tests/lua/test_14_cdef_headers.lua) preprocess and read with alien.cdef.
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,7 @@ packages=(
   lua5.1 lua5.2 lua5.3 lua5.4 luajit
   libffi-dev pkg-config gcc make
   zlib1g libsqlite3-0
+  zlib1g-dev libsqlite3-dev
   "$@"
 )
 

@@ -565,3 +565,114 @@ double tl_call_sixth_gpr(double (*f)(double, int, int, int, int, int, struct tl_
     struct tl_s16m m = { 7, 0.5 };
     return f(1.5, 2, 3, 4, 5, 6, m);
 }
+
+/* SPEC section 14 (alien.cdef): declarations Tests/lua/test_14_cdef.lua reads
+   with alien.cdef (the same text, written out there), and what this compiler
+   makes of them, to compare: tl_cd_layout("sizeof rec") and the like. */
+typedef enum tl_cd_kind { TL_CD_NONE, TL_CD_INT = 3, TL_CD_DOUBLE, TL_CD_TEXT = 1 << 3 } tl_cd_kind;
+typedef struct tl_cd_rec {
+    char tag;
+    tl_cd_kind kind;
+    union { int i; double d; char text[12]; };                /* anonymous member: i, d, text */
+    union { unsigned short u16[2]; unsigned int u32; } word;  /* a tagless union, named */
+    short vals[5];
+    struct { unsigned char r, g, b; } color;
+    long long big;
+    const char *name;
+    struct tl_cd_rec *next;
+} tl_cd_rec;
+
+/* What r holds, weighted so that a field read at a wrong offset shows. */
+double tl_cd_rec_sum(const tl_cd_rec *r) {
+    double sum = r->tag + 10.0 * r->kind;
+    switch (r->kind) {
+    case TL_CD_INT: sum += 100.0 * r->i; break;
+    case TL_CD_DOUBLE: sum += 100.0 * r->d; break;
+    case TL_CD_TEXT: sum += 100.0 * (double)strlen(r->text); break;
+    default: break;
+    }
+    sum += 1000.0 * r->word.u32;
+    for (int k = 0; k < 5; k++) sum += (k + 1) * 10000.0 * r->vals[k];
+    sum += 1e6 * r->color.r + 2e6 * r->color.g + 3e6 * r->color.b;
+    sum += 1e9 * (double)r->big;
+    sum += r->name ? 7e8 * (double)strlen(r->name) : 0;
+    sum += r->next == r ? 0.5 : 0;
+    return sum;
+}
+/* Fills every field from k. */
+void tl_cd_rec_fill(tl_cd_rec *r, int k) {
+    r->tag = 'R';
+    r->kind = TL_CD_DOUBLE;
+    r->d = k + 0.25;
+    r->word.u32 = 0x00020001u;   /* u16 = { 1, 2 } little-endian, { 2, 1 } big-endian */
+    for (int i = 0; i < 5; i++) r->vals[i] = (short)(k * (i + 1));
+    r->color.r = 10; r->color.g = 20; r->color.b = 250;
+    r->big = (long long)k << 40;
+    r->name = "filled";
+    r->next = r;
+}
+tl_cd_rec tl_cd_rec_make(int k) {
+    tl_cd_rec r;
+    memset(&r, 0, sizeof r);
+    tl_cd_rec_fill(&r, k);
+    r.next = NULL;
+    return r;
+}
+const char *tl_cd_rec_name(const tl_cd_rec *r) { return r ? r->name : NULL; }
+
+struct tl_cd_color { unsigned char r, g, b; };
+int tl_cd_color_sum(struct tl_cd_color c) { return c.r + 2 * c.g + 3 * c.b; }
+int tl_cd_kind_code(tl_cd_kind k) { return (int)k * 10; }
+tl_cd_kind tl_cd_kind_next(tl_cd_kind k) { return k == TL_CD_INT ? TL_CD_DOUBLE : TL_CD_TEXT; }
+
+/* Layout attributes. */
+struct tl_cd_packed { char c; int i; short s; double d; } __attribute__((packed));
+struct __attribute__((packed)) tl_cd_packed_b { char c; long long x; };
+typedef struct { char c; short s; } __attribute__((__packed__)) tl_cd_pk3;
+struct tl_cd_al16 { char c; } __attribute__((aligned(16)));
+struct tl_cd_falign { char c; int i __attribute__((aligned(8))); };
+struct tl_cd_hold { char c; struct tl_cd_packed p; struct tl_cd_al16 a; };
+int tl_cd_packed_sum(const struct tl_cd_packed *p) { return p->c + p->i + p->s + (int)p->d; }
+
+/* Function pointers. */
+typedef int tl_cd_unary(int);
+int tl_cd_apply(int (*f)(int), int x) { return f ? f(x) * 2 : -1; }
+struct tl_cd_ops { int (*add)(int, int); void *ctx; int bias; };
+int tl_cd_ops_call(const struct tl_cd_ops *ops, int a, int b) { return ops->add(a, b) + ops->bias; }
+/* Arrays in parameters are pointers. */
+int tl_cd_sum_ints(const int vals[], int n) {
+    int s = 0;
+    for (int i = 0; i < n; i++) s += vals[i];
+    return s;
+}
+int tl_cd_qual(const volatile int *restrict p, int const n) { return *p + n; }
+double tl_cd_fixed(uint8_t a, int8_t b, uint16_t c, int16_t d, uint32_t e, int32_t f, uint64_t g, int64_t h) {
+    return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * (double)g + 8.0 * (double)h;
+}
+
+#define TL_CD(name, expr) if (strcmp(what, name) == 0) return (long)(expr);
+/* sizeof, _Alignof and offsetof of the declarations above, by name; -1 for an unknown name. */
+long tl_cd_layout(const char *what) {
+    TL_CD("sizeof rec", sizeof(tl_cd_rec)) TL_CD("alignof rec", _Alignof(tl_cd_rec))
+    TL_CD("offsetof rec.tag", offsetof(tl_cd_rec, tag)) TL_CD("offsetof rec.kind", offsetof(tl_cd_rec, kind))
+    TL_CD("offsetof rec.i", offsetof(tl_cd_rec, i)) TL_CD("offsetof rec.d", offsetof(tl_cd_rec, d))
+    TL_CD("offsetof rec.text", offsetof(tl_cd_rec, text)) TL_CD("offsetof rec.word", offsetof(tl_cd_rec, word))
+    TL_CD("offsetof rec.vals", offsetof(tl_cd_rec, vals)) TL_CD("offsetof rec.color", offsetof(tl_cd_rec, color))
+    TL_CD("offsetof rec.big", offsetof(tl_cd_rec, big)) TL_CD("offsetof rec.name", offsetof(tl_cd_rec, name))
+    TL_CD("offsetof rec.next", offsetof(tl_cd_rec, next))
+    TL_CD("sizeof rec.word", sizeof(((tl_cd_rec *)0)->word)) TL_CD("sizeof rec.color", sizeof(((tl_cd_rec *)0)->color))
+    TL_CD("sizeof kind", sizeof(tl_cd_kind)) TL_CD("sizeof color", sizeof(struct tl_cd_color))
+    TL_CD("sizeof packed", sizeof(struct tl_cd_packed)) TL_CD("alignof packed", _Alignof(struct tl_cd_packed))
+    TL_CD("offsetof packed.i", offsetof(struct tl_cd_packed, i)) TL_CD("offsetof packed.s", offsetof(struct tl_cd_packed, s))
+    TL_CD("offsetof packed.d", offsetof(struct tl_cd_packed, d))
+    TL_CD("sizeof packed_b", sizeof(struct tl_cd_packed_b)) TL_CD("offsetof packed_b.x", offsetof(struct tl_cd_packed_b, x))
+    TL_CD("sizeof pk3", sizeof(tl_cd_pk3)) TL_CD("alignof pk3", _Alignof(tl_cd_pk3))
+    TL_CD("sizeof al16", sizeof(struct tl_cd_al16)) TL_CD("alignof al16", _Alignof(struct tl_cd_al16))
+    TL_CD("sizeof falign", sizeof(struct tl_cd_falign)) TL_CD("alignof falign", _Alignof(struct tl_cd_falign))
+    TL_CD("offsetof falign.i", offsetof(struct tl_cd_falign, i))
+    TL_CD("sizeof hold", sizeof(struct tl_cd_hold)) TL_CD("alignof hold", _Alignof(struct tl_cd_hold))
+    TL_CD("offsetof hold.p", offsetof(struct tl_cd_hold, p)) TL_CD("offsetof hold.a", offsetof(struct tl_cd_hold, a))
+    TL_CD("sizeof ops", sizeof(struct tl_cd_ops)) TL_CD("offsetof ops.bias", offsetof(struct tl_cd_ops, bias))
+    return -1;
+}
+#undef TL_CD
