@@ -205,7 +205,8 @@ extension AlienError {
             return "\(error.text) in field '\(path)'"
         case .unknownType(let name, let function, let part):
             let context = part.map { "\($0.text) of '\(function.text)'" } ?? "'\(function.text)'"
-            return "alien: unknown type '\(name)' in \(context) (valid types: \(AlienType.validNames))"
+            let shown = name.utf8.count > 80 ? String(decoding: name.utf8.prefix(77), as: UTF8.self) + "..." : name
+            return "alien: unknown type '\(shown)' in \(context) (valid types: \(AlienType.validNames))"
         case .badSignature(let function, let problem):
             return problem.text(function.text)
         case .libffi(.signature(let function)):

@@ -81,6 +81,8 @@ struct FieldSpec {
     var unnamed = false
     /// An anonymous struct or union member (cdef only): its fields become the outer's.
     var anonymous = false
+    /// `__attribute__((aligned(n)))` on the member (cdef only): at least this alignment.
+    var alignment: Int? = nil
 
     init(name: UnsafeRawBufferPointer, type: CTypeRef, count: Int?, bits: Int? = nil, unnamed: Bool = false,
          anonymous: Bool = false) {
@@ -111,7 +113,7 @@ enum CompositeBuilder {
         }
         for spec in specs {
             let type = spec.count.map { array(of: spec.type, count: $0) } ?? spec.type
-            let fieldAlignment = pack > 0 ? min(type.alignment, pack) : type.alignment
+            let fieldAlignment = max(pack > 0 ? min(type.alignment, pack) : type.alignment, spec.alignment ?? 1)
             if let width = spec.bits {
                 // GCC's bit-fields: packed into units of their type, never across one (unless packed).
                 irregular = true

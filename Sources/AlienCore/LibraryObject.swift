@@ -63,7 +63,7 @@ public func alienCoreLibrarySymbol(_ state: OpaquePointer, _ payload: UnsafeMuta
         // Declared by alien.cdef: typed already (types() may still change it).
         if let parsed = declared?.type.signature() {
             let object = function.assumingMemoryBound(to: FunctionObject.self)
-            do {   // a signature libffi cannot take leaves the function untyped, as without cdef
+            do throws(AlienError) {   // a signature libffi cannot take leaves the function untyped, as without cdef
                 try object.pointee.signature.set(parsed, cif: object.cif, function: .function(object))
                 object.pointee.planDirectCall()
             } catch {

@@ -180,7 +180,10 @@ enum SignatureText {
 
     static func typeName(_ stack: LuaStack, at index: Int32, part: AlienError.SignaturePart,
                          function: AlienError.FunctionName) throws(AlienError) -> CTypeRef {
-        if let type = stack.ctype(at: index) { return type }
+        if let type = stack.ctype(at: index) {
+            // an array type (a C name such as "char[16]") is passed as C passes arrays: its address
+            return type.form == ALIEN_CTYPE_ARRAY ? CTypes.scalar(.pointer) : type
+        }
         guard stack.type(at: index) == ALIEN_TSTRING else {
             throw .badSignature(function, .notATypeName(part, got: stack.typeName(at: index)))
         }

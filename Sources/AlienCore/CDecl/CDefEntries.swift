@@ -20,7 +20,6 @@ extension CDefinitions {
             var parser = try CParser(name, into: definitions)
             let type = try parser.typeName()
             guard parser.atEnd else { return nil }
-            if case .array(let element, _) = type { return CTypes.scalar(element.pointerKind) }
             return type.isVoid ? CTypes.scalar(.void) : type.descriptor
         } catch {
             return nil

@@ -8,26 +8,32 @@ final class CDefinitions {
     var typedefs: [[UInt8]: CDeclType] = [:]
     var structs: [[UInt8]: CRecord] = [:]
     var unions: [[UInt8]: CRecord] = [:]
-    var enums: Set<[UInt8]> = []
+    /// Enum tags and their enumerators' names (empty until the body is seen).
+    var enums: [[UInt8]: [[UInt8]]] = [:]
     var constants: [[UInt8]: Int64] = [:]
     var functions: [[UInt8]: CFunctionDeclaration] = [:]
     /// Type names already resolved (`"struct tm *"` as a string in Lua).
     var resolvedNames: [[UInt8]: CTypeRef] = [:]
 
-    /// The names every header may assume without declaring them.
+    /// The names every header may assume without declaring them. (Built
+    /// with no closure capturing the table: a captured variable's box would
+    /// outlive the one-time initialisation unreferenced, a leak to valgrind.)
     nonisolated(unsafe) static let builtins: [[UInt8]: CDeclType] = {
+        let entries: [(StaticString, CDeclType)] = [
+            ("size_t", .scalar(.size_t)), ("ssize_t", .scalar(.ptrdiff_t)), ("ptrdiff_t", .scalar(.ptrdiff_t)),
+            ("intptr_t", .scalar(.ptrdiff_t)), ("uintptr_t", .scalar(.size_t)),
+            ("int8_t", .scalar(.byte)), ("uint8_t", .scalar(.char)), ("int16_t", .scalar(.short)),
+            ("uint16_t", .scalar(.ushort)), ("int32_t", .scalar(.int)), ("uint32_t", .scalar(.uint)),
+            ("int64_t", .scalar(.longlong)), ("uint64_t", .scalar(.ulonglong)),
+            ("bool", .scalar(.char)), ("wchar_t", .scalar(.int)),
+            // va_list as alien passes it: a pointer (a scalar here: this table lives for the process,
+            // and an indirect case's box would be reported lost by valgrind)
+            ("va_list", .scalar(.pointer)), ("__builtin_va_list", .scalar(.pointer)), ("__gnuc_va_list", .scalar(.pointer)),
+        ]
         var table: [[UInt8]: CDeclType] = [:]
-        func add(_ name: StaticString, _ type: CDeclType) {
+        for (name, type) in entries {
             table[Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))] = type
         }
-        add("size_t", .scalar(.size_t)); add("ssize_t", .scalar(.ptrdiff_t)); add("ptrdiff_t", .scalar(.ptrdiff_t))
-        add("intptr_t", .scalar(.ptrdiff_t)); add("uintptr_t", .scalar(.size_t))
-        add("int8_t", .scalar(.byte)); add("uint8_t", .scalar(.char))
-        add("int16_t", .scalar(.short)); add("uint16_t", .scalar(.ushort))
-        add("int32_t", .scalar(.int)); add("uint32_t", .scalar(.uint))
-        add("int64_t", .scalar(.longlong)); add("uint64_t", .scalar(.ulonglong))
-        add("bool", .scalar(.char)); add("wchar_t", .scalar(.int))
-        add("va_list", .pointer(.void)); add("__builtin_va_list", .pointer(.void)); add("__gnuc_va_list", .pointer(.void))
         return table
     }()
 

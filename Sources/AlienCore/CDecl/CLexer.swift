@@ -21,12 +21,6 @@ struct CLexer {
 
     init(_ source: UnsafeRawBufferPointer) { self.source = source }
 
-    /// Punctuators, longest first within each first byte.
-    private static let punctuators: [StaticString] = [
-        "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-        "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
-    ]
-
     private func byte(_ offset: Int) -> UInt8 { position + offset < source.count ? source[position + offset] : 0 }
 
     private static func isIdentifierStart(_ c: UInt8) -> Bool {
@@ -76,17 +70,29 @@ struct CLexer {
             }
             position += 1
         } else {
-            var matched = 1
-            for text in Self.punctuators where text.utf8CodeUnitCount <= source.count - position {
-                let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-                if bytes.enumerated().allSatisfy({ source[position + $0.offset] == $0.element }) {
-                    matched = bytes.count
-                    break
-                }
-            }
-            position += matched
+            position += punctuatorLength(c)
         }
         return CToken(kind: kind, start: start, count: position - start, line: line, column: column)
+    }
+
+    /// The length of the punctuator starting with `c` here: the longest of
+    /// C's that matches (`...`, `<<=`, `->`, `||` ...), else 1.
+    private func punctuatorLength(_ c: UInt8) -> Int {
+        let d = byte(1), e = byte(2)
+        switch c {
+        case UInt8(ascii: "."): return d == UInt8(ascii: ".") && e == UInt8(ascii: ".") ? 3 : 1
+        case UInt8(ascii: "<"), UInt8(ascii: ">"):
+            if d == c { return e == UInt8(ascii: "=") ? 3 : 2 }
+            return d == UInt8(ascii: "=") ? 2 : 1
+        case UInt8(ascii: "-"):
+            return d == UInt8(ascii: ">") || d == UInt8(ascii: "-") || d == UInt8(ascii: "=") ? 2 : 1
+        case UInt8(ascii: "+"), UInt8(ascii: "&"), UInt8(ascii: "|"):
+            return d == c || d == UInt8(ascii: "=") ? 2 : 1
+        case UInt8(ascii: "#"): return d == c ? 2 : 1
+        case UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "^"):
+            return d == UInt8(ascii: "=") ? 2 : 1
+        default: return 1
+        }
     }
 
     private mutating func skipSpace() {

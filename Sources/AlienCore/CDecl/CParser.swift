@@ -13,6 +13,7 @@ struct CParser {
     private let definitions: CDefinitions
     private var depth = 0
     static let maxDepth = 200
+    static let maxDerivations = 64
 
     init(_ source: UnsafeRawBufferPointer, into definitions: CDefinitions) throws(CDeclError) {
         lexer = CLexer(source)
@@ -96,13 +97,13 @@ struct CParser {
 
     private mutating func externalDeclaration() throws(CDeclError) {
         if try accept(";") { return }
-        if isAny(["_Static_assert", "static_assert"]) {
+        if isAny(Self.kwStaticassert) {
             try advance()
             try skipGroup()
             try expect(";")
             return
         }
-        if isAny(["asm", "__asm", "__asm__"]), try peek().kind == .punctuator {
+        if isAny(Self.kwAsm), try peek().kind == .punctuator {
             try advance()
             try skipGroup()
             _ = try accept(";")
@@ -141,7 +142,7 @@ struct CParser {
     private mutating func trailingExtensions(_ specifiers: inout Specifiers) throws(CDeclError) -> [UInt8]? {
         var label: [UInt8]?
         while token.kind == .identifier {
-            if isAny(["asm", "__asm", "__asm__"]) {
+            if isAny(Self.kwAsm) {
                 try advance()
                 try expect("(")
                 var name: [UInt8] = []
@@ -151,7 +152,7 @@ struct CParser {
                 }
                 try expect(")")
                 label = name
-            } else if isAny(["__attribute__", "__attribute"]) {
+            } else if isAny(Self.kwAttribute) {
                 try attribute(&specifiers.attributes)
             } else {
                 break
@@ -161,6 +162,9 @@ struct CParser {
     }
 
     private mutating func declareTypedef(_ name: [UInt8], _ type: CDeclType) throws(CDeclError) {
+        if definitions.functions[name] != nil {
+            throw error("'\(String(decoding: name, as: UTF8.self))' is declared as a function")
+        }
         if let existing = definitions.typedefs[name], !Self.same(existing, type) {
             throw error("conflicting redefinition of typedef '\(String(decoding: name, as: UTF8.self))'")
         }
@@ -169,6 +173,9 @@ struct CParser {
     }
 
     private mutating func declareFunction(_ name: [UInt8], _ type: CFunctionType, label: [UInt8]?) throws(CDeclError) {
+        if definitions.typedefs[name] != nil {
+            throw error("'\(String(decoding: name, as: UTF8.self))' is declared as a type")
+        }
         if let existing = definitions.functions[name], !Self.same(.function(existing.type), .function(type)) {
             throw error("conflicting declaration of function '\(String(decoding: name, as: UTF8.self))'")
         }
@@ -180,7 +187,9 @@ struct CParser {
     static func same(_ a: CDeclType, _ b: CDeclType) -> Bool {
         switch (a, b) {
         case (.void, .void), (.enumeration, .enumeration), (.plainChar, .plainChar): return true
-        case (.scalar(let x), .scalar(let y)): return x == y
+        case (.scalar(let x), .scalar(let y)): return x.kind == y.kind   // size_t and unsigned long are one type
+        case (.scalar(let x), .enumeration), (.enumeration, .scalar(let x)): return x.kind == AlienType.int.kind
+        case (.plainChar, .scalar(let x)), (.scalar(let x), .plainChar): return x == CDeclType.plainCharType
         case (.opaque(let s1, let a1), .opaque(let s2, let a2)): return s1 == s2 && a1 == a2
         case (.pointer(let x), .pointer(let y)): return x.pointerKind == y.pointerKind
         case (.array(let x, let n), .array(let y, let m)): return n == m && same(x, y)
@@ -214,61 +223,104 @@ struct CParser {
     private mutating func declarationSpecifiers() throws(CDeclError) -> Specifiers {
         var specifiers = Specifiers()
         var base: CDeclType?
-        var signedness: Bool?       // true: signed, false: unsigned
-        var longs = 0, short = false, sawInt = false, sawChar = false, sawDouble = false, sawFloat = false
-        var sawAny = false
+        var basic = BasicType()
         loop: while token.kind == .identifier {
             if `is`("typedef") { specifiers.isTypedef = true; try advance(); continue }
             if isAny(Self.ignored) { try advance(); continue }
-            if isAny(["__attribute__", "__attribute"]) { try attribute(&specifiers.attributes); continue }
-            if isAny(["_Alignas", "alignas"]) {
+            if isAny(Self.kwAttribute) { try attribute(&specifiers.attributes); continue }
+            if isAny(Self.kwAlignas) {
                 try advance(); try expect("(")
                 specifiers.attributes.aligned = try alignment(constantExpression())
                 try expect(")")
                 continue
             }
-            if isAny(["signed", "__signed", "__signed__"]) { signedness = true; sawAny = true; try advance(); continue }
-            if `is`("unsigned") { signedness = false; sawAny = true; try advance(); continue }
-            if `is`("long") { longs += 1; sawAny = true; try advance(); continue }
-            if `is`("short") { short = true; sawAny = true; try advance(); continue }
-            if `is`("int") { sawInt = true; sawAny = true; try advance(); continue }
-            if `is`("char") { sawChar = true; sawAny = true; try advance(); continue }
-            if `is`("double") { sawDouble = true; sawAny = true; try advance(); continue }
-            if `is`("float") { sawFloat = true; sawAny = true; try advance(); continue }
-            guard base == nil && !sawAny else { break loop }
+            if let word = BasicType.Word(self) {
+                guard base == nil, basic.add(word) else { throw error("invalid combination of type specifiers") }
+                try advance()
+                continue
+            }
+            guard base == nil && basic.isEmpty else { break loop }
             if `is`("void") { base = .void; try advance(); continue }
             if `is`("_Bool") { base = .scalar(.char); try advance(); continue }
-            if isAny(["__int128", "__int128_t", "__uint128_t"]) { base = .opaque(size: 16, align: 16); try advance(); continue }
-            if isAny(["_Float128", "__float128", "_Float64x"]) { base = .opaque(size: 16, align: 16); try advance(); continue }
-            if isAny(["_Float32"]) { base = .scalar(.float); try advance(); continue }
-            if isAny(["_Float64", "_Float32x"]) { base = .scalar(.double); try advance(); continue }
-            if isAny(["_Complex", "__complex__"]) { throw error("complex types are not supported") }
-            if isAny(["typeof", "__typeof__", "__typeof"]) { throw error("typeof is not supported") }
-            if isAny(["struct", "union"]) { base = try recordSpecifier(&specifiers.attributes); continue }
+            if isAny(Self.kwInt128) { base = .opaque(size: 16, align: 16); try advance(); continue }
+            if isAny(Self.kwFloat128) { base = .opaque(size: 16, align: 16); try advance(); continue }
+            if isAny(Self.kwFloat32) { base = .scalar(.float); try advance(); continue }
+            if isAny(Self.kwFloat64) { base = .scalar(.double); try advance(); continue }
+            if isAny(Self.kwComplex) { throw error("complex types are not supported") }
+            if isAny(Self.kwTypeof) { throw error("typeof is not supported") }
+            if isAny(Self.kwStruct) { base = try recordSpecifier(&specifiers.attributes); continue }
             if `is`("enum") { base = try enumSpecifier(); continue }
             if let type = definitions.typedef(bytes(token)) { base = type; try advance(); continue }
             break
         }
         if let base {
             specifiers.type = base
-        } else if sawDouble {
-            specifiers.type = longs > 0 ? .opaque(size: 16, align: 16) : .scalar(.double)
-        } else if sawFloat {
-            specifiers.type = .scalar(.float)
-        } else if sawChar {
-            specifiers.type = signedness == nil ? .plainChar : .scalar(signedness! ? .byte : .char)
-        } else if short {
-            specifiers.type = .scalar(signedness == false ? .ushort : .short)
-        } else if longs == 1 {
-            specifiers.type = .scalar(signedness == false ? .ulong : .long)
-        } else if longs >= 2 {
-            specifiers.type = .scalar(signedness == false ? .ulonglong : .longlong)
-        } else if sawInt || signedness != nil {
-            specifiers.type = .scalar(signedness == false ? .uint : .int)
+        } else if let type = basic.type {
+            specifiers.type = type
         } else {
-            throw error(token.kind == .identifier ? "unknown type name" : "a type expected")
+            throw error(basic.isEmpty ? (token.kind == .identifier ? "unknown type name" : "a type expected")
+                                      : "invalid combination of type specifiers")
         }
         return specifiers
+    }
+
+    /// The keywords of C's arithmetic types, in any order, and the type they make.
+    struct BasicType {
+        enum Word {
+            case signed, unsigned, short, long, int, char, float, double
+
+            init?(_ parser: CParser) {
+                if parser.isAny(CParser.kwSigned) { self = .signed }
+                else if parser.is("unsigned") { self = .unsigned }
+                else if parser.is("short") { self = .short }
+                else if parser.is("long") { self = .long }
+                else if parser.is("int") { self = .int }
+                else if parser.is("char") { self = .char }
+                else if parser.is("float") { self = .float }
+                else if parser.is("double") { self = .double }
+                else { return nil }
+            }
+        }
+
+        var signedness: Bool?   // true: signed
+        var shorts = 0, longs = 0, ints = 0, chars = 0, floats = 0, doubles = 0
+
+        var isEmpty: Bool { signedness == nil && shorts + longs + ints + chars + floats + doubles == 0 }
+
+        /// Adds a keyword; false when C allows no such repetition.
+        mutating func add(_ word: Word) -> Bool {
+            switch word {
+            case .signed, .unsigned:
+                guard signedness == nil else { return false }
+                signedness = word == .signed
+            case .short: shorts += 1
+            case .long: longs += 1
+            case .int: ints += 1
+            case .char: chars += 1
+            case .float: floats += 1
+            case .double: doubles += 1
+            }
+            return shorts <= 1 && longs <= 2 && ints <= 1 && chars <= 1 && floats <= 1 && doubles <= 1
+        }
+
+        /// The type, or nil for a combination C does not have.
+        var type: CDeclType? {
+            let unsigned = signedness == false
+            if floats + doubles > 0 {
+                guard signedness == nil, shorts == 0, ints == 0, chars == 0, floats + doubles == 1 else { return nil }
+                if floats == 1 { return longs == 0 ? .scalar(.float) : nil }
+                return longs == 0 ? .scalar(.double) : longs == 1 ? .opaque(size: 16, align: 16) : nil
+            }
+            if chars == 1 {
+                guard shorts == 0, longs == 0, ints == 0 else { return nil }
+                return signedness == nil ? .plainChar : .scalar(unsigned ? .char : .byte)
+            }
+            if shorts == 1 { return longs == 0 ? .scalar(unsigned ? .ushort : .short) : nil }
+            if longs == 1 { return .scalar(unsigned ? .ulong : .long) }
+            if longs == 2 { return .scalar(unsigned ? .ulonglong : .longlong) }
+            if ints == 1 || signedness != nil { return .scalar(unsigned ? .uint : .int) }
+            return nil
+        }
     }
 
     /// `__attribute__((...))`: packed and aligned(n) are used, the rest skipped.
@@ -278,10 +330,10 @@ struct CParser {
         try expect("(")
         while !(token.kind == .punctuator && `is`(")")) {
             guard token.kind != .end else { throw error("unterminated attribute") }
-            if isAny(["packed", "__packed__"]) {
+            if isAny(Self.kwPacked) {
                 attributes.packed = true
                 try advance()
-            } else if isAny(["aligned", "__aligned__"]) {
+            } else if isAny(Self.kwAligned) {
                 try advance()
                 if try accept("(") {
                     attributes.aligned = try alignment(constantExpression())
@@ -299,6 +351,15 @@ struct CParser {
         try expect(")")
     }
 
+    enum TagKind { case `struct`, union, enumeration }
+
+    /// Struct, union and enum tags share one namespace in C.
+    private func checkTagKind(_ tag: [UInt8], as kind: TagKind) throws(CDeclError) {
+        let clash = (kind != .struct && definitions.structs[tag] != nil) || (kind != .union && definitions.unions[tag] != nil)
+            || (kind != .enumeration && definitions.enums[tag] != nil)
+        if clash { throw error("'\(String(decoding: tag, as: UTF8.self))' was declared as another kind of tag") }
+    }
+
     /// An alignment as written: a power of 2 up to 4096.
     private func alignment(_ value: Int64) throws(CDeclError) -> Int {
         guard value >= 1, value <= 4096, value & (value - 1) == 0 else { throw error("alignment must be a power of 2 up to 4096") }
@@ -309,9 +370,13 @@ struct CParser {
         let isUnion = `is`("union")
         try advance()
         var own = Attributes()
-        while isAny(["__attribute__", "__attribute"]) { try attribute(&own) }
+        while isAny(Self.kwAttribute) { try attribute(&own) }
         var tag: [UInt8]?
-        if token.kind == .identifier { tag = bytes(token); try advance() }
+        if token.kind == .identifier {
+            tag = bytes(token)
+            try checkTagKind(tag!, as: isUnion ? .union : .struct)
+            try advance()
+        }
         let table = isUnion ? definitions.unions : definitions.structs
         guard token.kind == .punctuator && `is`("{") else {
             guard let tag else { throw error("a struct name or body expected") }
@@ -327,8 +392,8 @@ struct CParser {
         while !(token.kind == .punctuator && `is`("}")) {
             guard token.kind != .end else { throw error("'}' expected") }
             if try accept(";") { continue }
-            if isAny(["_Static_assert", "static_assert"]) { try advance(); try skipGroup(); try expect(";"); continue }
-            var member = try declarationSpecifiers()
+            if isAny(Self.kwStaticassert) { try advance(); try skipGroup(); try expect(";"); continue }
+            let member = try declarationSpecifiers()
             if try accept(";") {   // an anonymous struct or union member: its fields are the outer's
                 if case .record(let inner) = member.type, let descriptor = inner.descriptor {
                     fields.append(FieldSpec(name: UnsafeRawBufferPointer(start: nil, count: 0), type: descriptor,
@@ -342,7 +407,10 @@ struct CParser {
                 if !(token.kind == .punctuator && `is`(":")) { (name, type) = try declarator(member.type, abstract: false) }
                 var bits: Int?
                 if try accept(":") { bits = Int(try constantExpression()) }
-                _ = try trailingExtensions(&member)
+                var own = member
+                own.attributes.aligned = nil
+                _ = try trailingExtensions(&own)
+                let aligned = own.attributes.aligned ?? member.attributes.aligned
                 if let bits {
                     guard case .scalar(let scalar) = type.isEnumeration ? .scalar(.int) : (type.isPlainChar ? .scalar(CDeclType.plainCharType) : type),
                           scalar.isInteger, bits >= 0, bits <= scalar.size * 8 else { throw error("bad bit-field") }
@@ -364,7 +432,9 @@ struct CParser {
                         throw error("member '\(String(decoding: name, as: UTF8.self))' has an incomplete type")
                     }
                     storage.append(name)
-                    fields.append(FieldSpec(name: UnsafeRawBufferPointer(start: nil, count: 0), type: descriptor, count: nil))
+                    var field = FieldSpec(name: UnsafeRawBufferPointer(start: nil, count: 0), type: descriptor, count: nil)
+                    field.alignment = aligned
+                    fields.append(field)
                 }
                 if try accept(",") { continue }
                 try expect(";")
@@ -373,7 +443,7 @@ struct CParser {
         }
         try advance()   // }
         depth -= 1
-        while isAny(["__attribute__", "__attribute"]) { try attribute(&own) }
+        while isAny(Self.kwAttribute) { try attribute(&own) }
         attributes.packed = attributes.packed || own.packed
         // names: bind each spec to its bytes (specs made above carry empty names; fill them in order)
         var nameIndex = 0
@@ -427,29 +497,42 @@ struct CParser {
     private mutating func enumSpecifier() throws(CDeclError) -> CDeclType {
         try advance()
         var ignored = Attributes()
-        while isAny(["__attribute__", "__attribute"]) { try attribute(&ignored) }
+        while isAny(Self.kwAttribute) { try attribute(&ignored) }
+        var tag: [UInt8]?
         if token.kind == .identifier {
-            definitions.enums.insert(bytes(token))
+            tag = bytes(token)
+            try checkTagKind(tag!, as: .enumeration)
+            if definitions.enums[tag!] == nil { definitions.enums[tag!] = [] }
             try advance()
         }
         if try accept("{") {
+            var names: [[UInt8]] = []
+            defer {
+                if let tag, let old = definitions.enums[tag], old.isEmpty { definitions.enums[tag] = names }
+            }
             var value: Int64 = 0
             while !(token.kind == .punctuator && `is`("}")) {
                 guard token.kind == .identifier else { throw error("an enumerator name expected") }
                 let name = bytes(token)
                 try advance()
-                while isAny(["__attribute__", "__attribute"]) { try attribute(&ignored) }
+                while isAny(Self.kwAttribute) { try attribute(&ignored) }
                 if try accept("=") { value = try constantExpression() }
                 if let existing = definitions.constants[name], existing != value {
                     throw error("conflicting value for enumerator '\(String(decoding: name, as: UTF8.self))'")
                 }
                 definitions.constants[name] = value
+                names.append(name)
                 value &+= 1
                 if !(try accept(",")) { break }
             }
             try expect("}")
+            if let tag, let old = definitions.enums[tag], !old.isEmpty, old != names {
+                throw error("conflicting redefinition of enum '\(String(decoding: tag, as: UTF8.self))'")
+            }
+        } else if tag == nil {
+            throw error("an enum name or body expected")
         }
-        while isAny(["__attribute__", "__attribute"]) { try attribute(&ignored) }
+        while isAny(Self.kwAttribute) { try attribute(&ignored) }
         return .enumeration
     }
 
@@ -483,9 +566,13 @@ struct CParser {
         var pointers = 0
         var ignored = Attributes()
         while true {
-            if try accept("*") { pointers += 1; continue }
+            if try accept("*") {
+                pointers += 1
+                guard pointers <= Self.maxDerivations else { throw error("declarator too complex") }
+                continue
+            }
             if token.kind == .identifier && isAny(Self.ignored) { try advance(); continue }
-            if token.kind == .identifier && isAny(["__attribute__", "__attribute"]) { try attribute(&ignored); continue }
+            if token.kind == .identifier && isAny(Self.kwAttribute) { try attribute(&ignored); continue }
             break
         }
         var name: [UInt8]?
@@ -494,7 +581,8 @@ struct CParser {
             try advance()
             (name, inner) = try declaratorParts()
             try expect(")")
-        } else if token.kind == .identifier && !isAny(["__attribute__", "__attribute", "asm", "__asm", "__asm__"]) {
+        } else if token.kind == .identifier && !isAny(Self.kwAttributeOrAsm) {
+            guard !isKeyword() else { throw error("a name expected, not a keyword") }
             name = bytes(token)
             try advance()
         }
@@ -516,6 +604,8 @@ struct CParser {
                 break
             }
         }
+        // Deeper types than this are no real C: refused before they nest (their values would too).
+        guard pointers + suffixes.count + inner.count <= Self.maxDerivations else { throw error("declarator too complex") }
         var derivations = [Derivation](repeating: .pointer, count: pointers)
         derivations += suffixes.reversed()
         derivations += inner
@@ -530,16 +620,44 @@ struct CParser {
         defer { token = saved }
         if next.kind == .punctuator { return `is`("*") || `is`("(") || `is`("[") || `is`("^") }
         if next.kind == .identifier {
-            if isAny(["__attribute__", "__attribute"]) { return true }
+            if isAny(Self.kwAttribute) { return true }
             return !isTypeStart()
         }
         return false
     }
 
-    private func isTypeStart() -> Bool {
-        isAny(["void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool", "struct",
+    // Keyword spellings, made once (a literal array at each use would be built at each use).
+    private static let kwAlignas: [StaticString] = ["_Alignas", "alignas"]
+    private static let kwAligned: [StaticString] = ["aligned", "__aligned__"]
+    private static let kwAsm: [StaticString] = ["asm", "__asm", "__asm__"]
+    private static let kwAttribute: [StaticString] = ["__attribute__", "__attribute"]
+    private static let kwAttributeOrAsm: [StaticString] = ["__attribute__", "__attribute", "asm", "__asm", "__asm__"]
+    private static let kwComplex: [StaticString] = ["_Complex", "__complex__"]
+    private static let kwFloat128: [StaticString] = ["_Float128", "__float128", "_Float64x"]
+    private static let kwFloat32: [StaticString] = ["_Float32"]
+    private static let kwFloat64: [StaticString] = ["_Float64", "_Float32x"]
+    private static let kwInt128: [StaticString] = ["__int128", "__int128_t", "__uint128_t"]
+    private static let kwPacked: [StaticString] = ["packed", "__packed__"]
+    static let kwSigned: [StaticString] = ["signed", "__signed", "__signed__"]
+    private static let kwSizeof: [StaticString] = ["sizeof", "_Alignof", "__alignof__", "alignof"]
+    private static let kwStaticassert: [StaticString] = ["_Static_assert", "static_assert"]
+    private static let kwStruct: [StaticString] = ["struct", "union"]
+    private static let kwTypeof: [StaticString] = ["typeof", "__typeof__", "__typeof"]
+    private static let kwVoid: [StaticString] = ["void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool", "struct",
                "union", "enum", "const", "volatile", "__const", "__signed__", "__extension__", "__int128",
-               "register", "restrict", "__restrict"])
+               "register", "restrict", "__restrict"]
+
+    private static let keywords: [StaticString] = [
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+        "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+        "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while",
+        "_Bool", "_Complex", "_Alignas", "_Alignof", "_Atomic", "_Static_assert", "_Noreturn", "_Thread_local",
+    ]
+
+    private func isKeyword() -> Bool { isAny(Self.keywords) }
+
+    private func isTypeStart() -> Bool {
+        isAny(Self.kwVoid)
             || definitions.typedef(bytes(token)) != nil
     }
 
@@ -586,6 +704,8 @@ struct CParser {
     mutating func constantExpression() throws(CDeclError) -> Int64 { try conditional() }
 
     private mutating func conditional() throws(CDeclError) -> Int64 {
+        try nest()
+        defer { depth -= 1 }
         let condition = try binary(0)
         guard try accept("?") else { return condition }
         let yes = try constantExpression()
@@ -654,7 +774,7 @@ struct CParser {
             }
         }
         if token.kind == .identifier {
-            if isAny(["sizeof", "_Alignof", "__alignof__", "alignof"]) {
+            if isAny(Self.kwSizeof) {
                 let isSize = `is`("sizeof")
                 try advance()
                 guard try accept("(") else { throw error("'(' expected after sizeof") }
@@ -684,6 +804,7 @@ struct CParser {
         if digits.count > 1, digits[0] == UInt8(ascii: "0") {
             if digits[1] | 0x20 == UInt8(ascii: "x") { radix = 16; start = 2 } else if digits[1] | 0x20 == UInt8(ascii: "b") { radix = 2; start = 2 } else { radix = 8; start = 1 }
         }
+        guard start < digits.count else { throw error("not an integer constant") }
         var value: UInt64 = 0
         for d in digits[start...] {
             let digit: UInt64
