@@ -90,6 +90,30 @@ function memory_stays_flat(make)
   assert(grown < 8 * 1024, ("memory grew by %d KiB"):format(grown))
 end
 
+-- Shared by test files that shell out or write files.
+function shell(command)
+  local r = os.execute(command)
+  return r == true or r == 0
+end
+
+function write_file(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+-- A file whose types are defined at its top under pcall: a test() that fails
+-- at once with the definition error when they could not be made, instead of
+-- the whole file failing to load.
+function guarded_test(defined, define_error)
+  return function(name, fn)
+    test(name, function()
+      if not defined then error("the type definitions failed: " .. tostring(define_error), 0) end
+      return fn()
+    end)
+  end
+end
+
 local dir = arg[0]:match("^(.*)/[^/]*$") or "."
 for i = 1, #arg do
   current_file = arg[i]

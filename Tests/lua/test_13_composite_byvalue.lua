@@ -122,12 +122,7 @@ local defined, define_error = pcall(function()
   T.s32 = def { { "a", "double" }, { "b", "double" }, { "c", "double" }, { "d", "double" } }
   T.s100 = def { { "v", "int", 25 } }
 end)
-local test = function(name, fn)
-  _G.test(name, function()
-    if not defined then error("the type definitions failed: " .. tostring(define_error), 0) end
-    return fn()
-  end)
-end
+local test = guarded_test(defined, define_error)
 
 -- Expected tl_X_sum of tl_X_make(seed).
 local function S(name, seed) return weighted(seeded(T[name], seed)) end

@@ -41,12 +41,7 @@ local defined, define_error = pcall(function()
   layouts = { point, rect, l3, l4, l5, l6, u7, l8, l9, l10, l11, l12, l13, l14, l15, l16, u17, u18,
               l19, l20, l21, l22 }
 end)
-local test = function(name, fn)
-  _G.test(name, function()
-    if not defined then error("the type definitions failed: " .. tostring(define_error), 0) end
-    return fn()
-  end)
-end
+local test = guarded_test(defined, define_error)
 
 test("every layout equals the C compiler's: sizeof, _Alignof, offsetof field by field", function()
   local count = typed("tl_layout_count", "int")

@@ -14,12 +14,7 @@ local defined, define_error = pcall(function()
   rect = alien.defstruct { { "tl", point }, { "br", point } }
   holder = alien.defstruct { { "vals", "int", 3 }, { "name", "char", 8 }, { "pts", point, 2 } }
 end)
-local test = function(name, fn)
-  _G.test(name, function()
-    if not defined then error("the type definitions failed: " .. tostring(define_error), 0) end
-    return fn()
-  end)
-end
+local test = guarded_test(defined, define_error)
 
 test("a by-value table missing a field", function()
   local sum = typed("tl_s16d_sum", "double", pair)

@@ -10,15 +10,8 @@ local alien = require "alien"
 local libc = alien.load("c")
 local lib = alien.load(TESTLIB)
 
--- alien's module table loads a library for an unknown key, so a missing
--- feature is an error at the first use, inside the test that needs it.
-local function feature(name)
-  local ok, value = pcall(function() return alien[name] end)
-  if not ok or value == nil then error("alien." .. name .. " is missing: " .. tostring(value), 3) end
-  return value
-end
-local function cdef(source) return feature("cdef")(source) end
-local function constant(name) return feature("constants")[name] end
+local function cdef(source) return alien.cdef(source) end
+local function constant(name) return alien.constants[name] end
 
 -- The C compiler's answer (typed by hand: the oracle must not depend on cdef).
 local layout_fn

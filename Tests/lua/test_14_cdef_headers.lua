@@ -13,21 +13,6 @@ local alien = require "alien"
 local libc = alien.load("c")
 local PTR = alien.sizeof("pointer")
 
-local function feature(name)
-  local ok, value = pcall(function() return alien[name] end)
-  if not ok or value == nil then error("alien." .. name .. " is missing: " .. tostring(value), 3) end
-  return value
-end
-
-local function sh(command)
-  local r = os.execute(command)
-  return r == true or r == 0
-end
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
 local function read(path)
   local f = io.open(path, "rb")
   if not f then return nil end
@@ -38,15 +23,15 @@ end
 
 local have_cc
 local function need_cc()
-  if have_cc == nil then have_cc = sh("command -v cc >/dev/null 2>&1") end
+  if have_cc == nil then have_cc = shell("command -v cc >/dev/null 2>&1") end
   if not have_cc then skip("no C compiler (cc) on PATH") end
 end
 
 -- The header after cc -E -P, or nil and why not.
 local function preprocess(header)
   local base = os.tmpname()
-  write(base .. ".c", "#include <" .. header .. ">\n")
-  local ok = sh(("cc -E -P '%s.c' -o '%s.i' 2>'%s.err'"):format(base, base, base))
+  write_file(base .. ".c", "#include <" .. header .. ">\n")
+  local ok = shell(("cc -E -P '%s.c' -o '%s.i' 2>'%s.err'"):format(base, base, base))
   local text, err = read(base .. ".i"), read(base .. ".err") or ""
   os.remove(base); os.remove(base .. ".c"); os.remove(base .. ".i"); os.remove(base .. ".err")
   if not ok or not text or text == "" then
@@ -64,7 +49,7 @@ local function declare(header)
     d = {}
     d.text, d.why = preprocess(header)
     if d.text then
-      local cdef = feature("cdef")
+      local cdef = alien.cdef
       local t0 = os.clock()
       d.ok, d.err = pcall(cdef, d.text)
       d.seconds = os.clock() - t0
@@ -86,8 +71,8 @@ local function c_values(header, exprs)
   local lines = { "#include <stddef.h>", "#include <stdio.h>", "#include <" .. header .. ">", "int main(void) {" }
   for _, e in ipairs(exprs) do lines[#lines + 1] = ('  printf("%%ld\\n", (long)(%s));'):format(e) end
   lines[#lines + 1] = "  return 0;\n}\n"
-  write(base .. ".c", table.concat(lines, "\n"))
-  local ok = sh(("cc -o '%s.exe' '%s.c' 2>'%s.err' && '%s.exe' >'%s.out'"):format(base, base, base, base, base))
+  write_file(base .. ".c", table.concat(lines, "\n"))
+  local ok = shell(("cc -o '%s.exe' '%s.c' 2>'%s.err' && '%s.exe' >'%s.out'"):format(base, base, base, base, base))
   local out, err = read(base .. ".out") or "", read(base .. ".err") or ""
   for _, ext in ipairs { "", ".c", ".exe", ".out", ".err" } do os.remove(base .. ext) end
   if not ok then error("the C layout program for <" .. header .. "> failed: " .. err, 2) end
@@ -321,7 +306,7 @@ test("reading each header a second time is an identical redefinition", function(
   for _, header in ipairs { "zlib.h", "sqlite3.h", "time.h", "sys/utsname.h", "stdio.h" } do
     local text = declare(header)
     local t0 = os.clock()
-    feature("cdef")(text)
+    alien.cdef(text)
     print(("cdef <%s> again: %.3f s"):format(header, os.clock() - t0))
   end
 end)

@@ -19,22 +19,7 @@ local alien = require "alien"
 local libc = alien.load("c")
 local lib = alien.load(TESTLIB)
 
-local function feature(name)
-  local ok, value = pcall(function() return alien[name] end)
-  if not ok or value == nil then error("alien." .. name .. " is missing: " .. tostring(value), 3) end
-  return value
-end
-local function cdef(source) return feature("cdef")(source) end
-
-local function sh(command)
-  local r = os.execute(command)
-  return r == true or r == 0
-end
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local function cdef(source) return alien.cdef(source) end
 
 -- The interpreter running this suite: the lowest index of arg.
 local LUA
@@ -43,7 +28,7 @@ do
   while arg and arg[i - 1] do i = i - 1 end
   if i < 0 then LUA = arg[i] end
 end
-local HAVE_TIMEOUT = sh("command -v timeout >/dev/null 2>&1")
+local HAVE_TIMEOUT = shell("command -v timeout >/dev/null 2>&1")
 -- Under valgrind (make check-memory) everything in this process is ~40 times slower.
 -- Time limits are for the release module; under valgrind and with the debug
 -- build (unoptimised Swift, about 100 times slower here) they stretch.
@@ -82,7 +67,7 @@ local function quote(s) return s and ("%q"):format(s) or "nil" end
 local function in_child(c)
   if not LUA then return end   -- no interpreter to start: the case runs only here
   local base = os.tmpname()
-  write(base .. ".lua", CHILD:format(quote(c.setup), quote(c.code), quote(c.after)))
+  write_file(base .. ".lua", CHILD:format(quote(c.setup), quote(c.code), quote(c.after)))
   local command = ("%s'%s' '%s.lua' 2>&1; echo \"EXIT=$?\""):format(
     HAVE_TIMEOUT and "timeout 120 " or "", (LUA:gsub("'", "'\\''")), base)
   local p = assert(io.popen(command))
@@ -381,7 +366,7 @@ case("a flexible array member", "any", text("struct tl_cd_flex { int n; char dat
 
 for _, c in ipairs(cases) do
   test("cdef misuse: " .. c.name, function()
-    feature("cdef")
+    assert(alien.cdef)
     in_child(c)
     if c.setup then cdef(c.setup) end
     local src = assert(load_code(c.code))()
@@ -411,7 +396,7 @@ for _, c in ipairs(cases) do
 end
 
 test("a failed definition leaves nothing half-made", function()
-  feature("cdef")
+  assert(alien.cdef)
   assert(not pcall(cdef, "struct tl_cd_half { int a;"), "an error")
   cdef("struct tl_cd_half { int a; int b; };")
   eq(alien.sizeof("struct tl_cd_half"), 8)
@@ -422,7 +407,7 @@ test("a failed definition leaves nothing half-made", function()
 end)
 
 test("alien.cdef of something other than a string", function()
-  feature("cdef")
+  assert(alien.cdef)
   raises(function() alien.cdef(42) end)
   raises(function() alien.cdef(nil) end)
   raises(function() alien.cdef() end)
@@ -463,7 +448,7 @@ test("alien.new, alien.offsetof, alien.typeof and type names given wrong argumen
   raises(function() alien.defstruct { { "a", "struct tl_cd_nowhere" } } end)
   f:types("int", "int")
   eq(f(5), 5)
-  local constants = feature("constants")
+  local constants = alien.constants
   eq(constants.TL_CD_NO_SUCH_CONSTANT, nil)
   pcall(function() return constants[42] end)
   pcall(function() return constants[{}] end)
@@ -513,7 +498,7 @@ test("calls to cdef'd functions with wrong arguments are Lua errors", function()
 end)
 
 test("cdef inside a coroutine and inside a callback", function()
-  feature("cdef")
+  assert(alien.cdef)
   local co = coroutine.create(function()
     cdef("struct tl_cd_co { int a; };")
     coroutine.yield(alien.sizeof("struct tl_cd_co"))
