@@ -20,6 +20,11 @@ struct CDeclTests {
 
     private func key(_ name: String) -> [UInt8] { Array(name.utf8) }
 
+    /// The offset of a field of `type`, found by name.
+    private func offset(of name: String, in type: CTypeRef) -> Int? {
+        Array(name.utf8).withUnsafeBytes { type.field(named: $0)?.field.offset }
+    }
+
     @Test("declarators: pointers, arrays, function pointers, nested and abstract")
     func declarators() throws {
         let d = try declare("""
@@ -62,12 +67,12 @@ struct CDeclTests {
             """)
         let outer = try #require(type("struct outer", in: d))
         #expect(outer.size == 32 && outer.alignment == 8)
-        #expect(outer.field(named: UnsafeRawBufferPointer(start: "f", count: 1))?.field.offset == 24)
+        #expect(offset(of: "f", in: outer) == 24)
         let bits = try #require(type("struct bits", in: d))
         // as gcc has it: b cannot share a's 32-bit unit, c follows b's unit, d starts the unit after the :0
         #expect(bits.size == 16)
-        #expect(bits.field(named: UnsafeRawBufferPointer(start: "c", count: 1))?.field.offset == 8)
-        #expect(bits.field(named: UnsafeRawBufferPointer(start: "d", count: 1))?.field.offset == 12)
+        #expect(offset(of: "c", in: bits) == 8)
+        #expect(offset(of: "d", in: bits) == 12)
         #expect(type("struct packed", in: d)?.size == 5)
         #expect(type("struct aligned", in: d)?.size == 16 && type("struct aligned", in: d)?.alignment == 16)
     }
