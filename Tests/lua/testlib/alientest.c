@@ -676,3 +676,11 @@ long tl_cd_layout(const char *what) {
     return -1;
 }
 #undef TL_CD
+
+/* Bit-fields as gcc lays them out, for alien.cdef's reads and writes. */
+struct tl_bits { unsigned a : 3; int b : 5; unsigned c : 30; unsigned char d; long long e : 40; int f : 1; };
+size_t tl_bits_size(void) { return sizeof(struct tl_bits); }
+void tl_bits_fill(struct tl_bits *s) { s->a = 5; s->b = -7; s->c = 123456789; s->d = 200; s->e = -123456789012LL; s->f = -1; }
+int tl_bits_check(const struct tl_bits *s) {
+    return s->a == 6 && s->b == 9 && s->c == 987654321 && s->d == 17 && s->e == 549755813882LL && s->f == 0;
+}
