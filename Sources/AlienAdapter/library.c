@@ -103,10 +103,15 @@ static int alien_library_gc(lua_State *L) {
 }
 
 /* alien.NAME, for a NAME that is not a field: alien.load(NAME). */
+/* alien.NAME: the library NAME, or nil when it cannot be loaded (as the
+   original: scripts test `if alien.foo then`); alien.load raises instead. */
 static int alien_module_index(lua_State *L) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
-    lua_remove(L, 1);
-    return alien_load(L);
+    lua_settop(L, 2);
+    lua_pushcfunction(L, alien_load);
+    lua_insert(L, 2);
+    if (lua_pcall(L, 1, 1, 0) != 0) lua_pushnil(L);
+    return 1;
 }
 
 static const luaL_Reg alien_library_metamethods[] = {

@@ -69,8 +69,9 @@ public func alienCoreArrayPlan(_ state: OpaquePointer, _ length: UnsafeMutablePo
         default:
             throw .wrongType(2, of: "array", expected: "length or table", got: stack.typeName(at: 2))
         }
-        guard count >= 1, count <= Int64(Int32.max) / Int64(type.size) else {
-            throw .badArgument(2, of: "array", .outOfRange("length", from: 1, to: Int(Int32.max) / type.size))
+        // 0 is an empty array, as in the original (an editor's empty string is one)
+        guard count >= 0, count <= Int64(Int32.max) / Int64(type.size) else {
+            throw .badArgument(2, of: "array", .outOfRange("length", from: 0, to: Int(Int32.max) / type.size))
         }
         length.pointee = Int(count)
         bytes.pointee = Int(count) * type.size
@@ -174,8 +175,8 @@ public func alienCoreArrayReallocPlan(_ state: OpaquePointer, _ bytes: UnsafeMut
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let array = try stack.arrayArgument(of: "realloc")
         let size = array.pointee.element.size
-        guard let count = stack.exactInteger(at: 2), count >= 1, count <= Int64(Int32.max) / Int64(size) else {
-            throw .badArgument(1, of: "realloc", .outOfRange("length", from: 1, to: Int(Int32.max) / size))
+        guard let count = stack.exactInteger(at: 2), count >= 0, count <= Int64(Int32.max) / Int64(size) else {
+            throw .badArgument(1, of: "realloc", .outOfRange("length", from: 0, to: Int(Int32.max) / size))
         }
         guard array.pointee.buffer.pointee.isChecked, array.pointee.offset == 0 else {
             throw .reallocForeign(array: true)
@@ -200,6 +201,7 @@ public func alienCoreArrayToString(_ state: OpaquePointer, _ out: UnsafeMutableP
         guard array.pointee.element.isScalar, array.pointee.element.size == 1, array.pointee.type.isInteger else {
             throw .badArgument(1, of: "tostring", .note("an array of char or byte expected"))
         }
+        guard array.pointee.length > 0 else { out[0] = CToLua.bytesValue(UnsafeRawPointer(bitPattern: 1)!, count: 0); return 1 }
         let start = try array.pointee.element(1, function: "tostring")
         _ = try array.pointee.element(Int64(array.pointee.length), function: "tostring")
         out[0] = CToLua.bytesValue(start, count: strnlen(start.assumingMemoryBound(to: CChar.self), array.pointee.length))

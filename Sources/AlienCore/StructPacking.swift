@@ -182,10 +182,8 @@ enum StructPacking {
             position += next.size
             guard position <= StructFormat.sizeLimit else { throw .sizeTooLarge(function) }
         }
-        if let item {
-            throw .badArgument(2, of: .named(function), .itemNotInFormat(item, has: values))
-        }
-        return position
+        // An item past the last: the offset just past the end, as the original's offset returns.
+        return item != nil ? position + 1 : position
     }
 }
 
