@@ -62,6 +62,8 @@ indirect enum CDeclType {
     }
 
     var isVoid: Bool { if case .void = self { return true } else { return false } }
+    var isEnumeration: Bool { if case .enumeration = self { return true } else { return false } }
+    var isPlainChar: Bool { if case .plainChar = self { return true } else { return false } }
 }
 
 /// A struct or union tag: incomplete until its body is seen.
