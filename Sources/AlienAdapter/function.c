@@ -12,13 +12,12 @@ static void alien_newbuffer(lua_State *L, size_t block_size, int source);
 /* A call through the core and libffi. A callback's error, kept on top of the
    stack, is raised by alien_leave once C has returned. A struct or union
    result is written into a new buffer pushed first, which becomes the
-   result's instance. */
-__attribute__((noinline)) static int alien_core_function_call(lua_State *L) {
+   result's instance. `f` is the function at index 1 (NULL when it is none:
+   the core raises the error). */
+__attribute__((noinline)) static int alien_core_function_call(lua_State *L, const alien_function_head *f) {
     alien_value out[ALIEN_MAXRESULTS];
     alien_frame frame;
     void *result = NULL;
-    const alien_function_head *f =
-        (const alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
     int n;
     if (f != NULL && f->aggregate != NULL) {
         alien_newbuffer(L, alien_core_buffer_block_size(f->aggregate->size), 0);
@@ -42,7 +41,7 @@ static int alien_function_call(lua_State *L) {
         int n = alien_direct_call(L, f);
         if (n >= 0) return n;
     }
-    return alien_core_function_call(L);
+    return alien_core_function_call(L, f);
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of

@@ -31,8 +31,7 @@ enum ExtendedCall {
             throw .wrongArgumentCount(.function(function), given: given, expected: fixed)
         }
         let extra = given - fixed
-        let fixedBytes = frameBytes(signature)
-        let words = (fixedBytes + 8 * extra + signature.resultBytes) / 8
+        let words = (signature.frameBytes + 8 * extra + signature.resultBytes) / 8
         return try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { (frame) throws(AlienError) -> Int32 in
             try withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: given + 1) {
                 (arguments) throws(AlienError) -> Int32 in

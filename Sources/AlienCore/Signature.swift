@@ -32,6 +32,8 @@ struct Signature {
     /// Ends with `...`: each call adds the values beyond the fixed arguments.
     var isVariadic = false
     var abi = alien_ffi_default_abi()
+    /// Frame bytes the fixed arguments take on ExtendedCall's path.
+    var frameBytes = 0
     /// Prepared interfaces for the variable parts seen so far.
     var variadicCache: UnsafeMutablePointer<VariadicCache>?
     var isPrepared = false
@@ -100,6 +102,7 @@ struct Signature {
             release()
             throw .libffi(.signature(function))
         }
+        frameBytes = ExtendedCall.frameBytes(self)
         isPrepared = true
     }
 

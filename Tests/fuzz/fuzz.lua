@@ -684,12 +684,15 @@ local function metatargets(kindname, sample, self_gen, hints_by_name, mem_by_nam
   if type(mt) ~= "table" then return end
   local names = {}
   for k, v in pairs(mt) do if type(v) == "function" then names[#names + 1] = k end end
-  table.sort(names)
-  for _, k in ipairs(names) do
-    local hints = { self_gen }
-    for _, h in ipairs(hints_by_name[k] or { any, any }) do hints[#hints + 1] = h end
-    target(kindname .. " mt." .. k, mt[k], hints, mem_by_name[k])
+  local function add(label, list, from)
+    table.sort(list)
+    for _, k in ipairs(list) do
+      local hints = { self_gen }
+      for _, h in ipairs(hints_by_name[k] or { any, any }) do hints[#hints + 1] = h end
+      target(kindname .. label .. k, from[k], hints, mem_by_name[k])
+    end
   end
+  add(" mt.", names, mt)
   local methods = {}
   if type(mt.__index) == "table" then
     for k, v in pairs(mt.__index) do if type(v) == "function" then methods[#methods + 1] = k end end
@@ -701,12 +704,7 @@ local function metatargets(kindname, sample, self_gen, hints_by_name, mem_by_nam
       end
     end
   end
-  table.sort(methods)
-  for _, k in ipairs(methods) do
-    local hints = { self_gen }
-    for _, h in ipairs(hints_by_name[k] or { any, any }) do hints[#hints + 1] = h end
-    target(kindname .. ":" .. k, sample[k], hints, mem_by_name[k])
-  end
+  add(":", methods, sample)
 end
 
 local function G_args_for(self) -- arguments shaped by a function's signature
