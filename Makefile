@@ -42,7 +42,7 @@ endif
 
 TESTLIB := $(BUILD)/testlib/libalientest.so
 
-.PHONY: bench bench-callgrind all deps demo test swift-test lua-test luarocks-test threads-test check-memory adversarial fuzz fuzz-quick debug testlib dist rock rock-install clean $(ALL_TAGS)
+.PHONY: bench bench-callgrind all deps demo demo-run test test-run swift-test lua-test luarocks-test threads-test check-memory adversarial fuzz fuzz-quick debug testlib dist rock rock-install clean $(ALL_TAGS)
 
 all: $(TAGS)
 
@@ -71,8 +71,13 @@ $(TESTLIB): Tests/lua/testlib/alientest.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -shared -fPIC -o $@ $<
 
+# The list of Luas (TAGS) is read when make starts: after deps has installed
+# the headers on a fresh machine, a new make computes it again.
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	@test -n "$(TAGS)" || { echo "alien: no Lua headers found"; exit 1; }
 	@bash ci/demo.sh $(TAGS)
 
 swift-test:
@@ -112,6 +117,10 @@ fuzz-quick: testlib
 
 test: deps
 	@bash ci/install-deps.sh luarocks
+	@$(MAKE) --no-print-directory test-run
+
+test-run:
+	@test -n "$(TAGS)" || { echo "alien: no Lua headers found"; exit 1; }
 	@$(MAKE) --no-print-directory swift-test
 	@$(MAKE) --no-print-directory all debug testlib
 	@bash ci/check-modules.sh

@@ -1,7 +1,8 @@
 -- A short tour of alien: real C libraries called from plain Lua.
 local alien = require "alien"
 
-print(("alien %s on %s, %s"):format(alien.version, alien.platform, _VERSION))
+-- LuaJIT reports _VERSION as "Lua 5.1"; its own name is in jit.version
+print(("alien %s on %s, %s"):format(alien.version, alien.platform, jit and jit.version or _VERSION))
 
 -- libc, from the running process
 local libc = alien.default
