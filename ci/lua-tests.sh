@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Lua half of `make test`, each part with its own closing line, then one
 # line of the totals of all: ci/lua-tests.sh [--debug] TAG...
-#   the suite under every Lua (ci/matrix.sh), several Lua states on several
-#   threads (ci/threads.sh), the adversarial misuse suite (ci/adversarial.sh),
+#   the suite under every Lua (ci/matrix.sh), the 5.1 and LuaJIT modules
+#   each under the other interpreter (ci/matrix.sh lua5.1@luajit ...),
+#   several Lua states on several threads (ci/threads.sh), the adversarial misuse suite (ci/adversarial.sh),
 #   the fuzzer's fixed seeds (ci/fuzz.sh --quick), and the suite under
 #   valgrind memcheck on Lua 5.4 (ci/check-memory.sh).
 # The last line is "N passed, N failed, N skipped"; the exit status is
@@ -14,9 +15,13 @@ for a in "$@"; do
   if [ "$a" = "--debug" ]; then debug="--debug"; else tags+=("$a"); fi
 done
 with_debug=("${tags[@]}"); [ -n "$debug" ] && with_debug+=(lua5.4-debug)
+# Lua 5.1 and LuaJIT share lib/lua/5.1: each one's alien.so under the other.
+crossload=""
+[[ " ${tags[*]} " == *" lua5.1 "* && " ${tags[*]} " == *" luajit "* ]] && crossload="lua5.1@luajit luajit@lua5.1"
 
 parts=(
   "bash ci/matrix.sh $debug ${tags[*]}"
+  "bash ci/matrix.sh $crossload"
   "bash ci/threads.sh $debug ${tags[*]}"
   "bash ci/adversarial.sh ${with_debug[*]}"
   "bash ci/fuzz.sh --quick ${with_debug[*]}"
@@ -27,6 +32,7 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 for part in "${parts[@]}"; do
   script=${part#bash }; script=${script%% *}
   [ -f "$script" ] || continue
+  [ "$part" != "bash ci/matrix.sh " ] || continue          # no cross-load pair built
   echo "== $part"
   $part | tee "$log"; status=${PIPESTATUS[0]}
   line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)

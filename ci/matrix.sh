@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Lua suite under each built Lua: ci/matrix.sh [--debug] TAG...
 # --debug adds a run against build/lua5.4-debug/alien.so (DESIGN.md).
+# A tag BUILD@LUA runs build/BUILD/alien.so under the interpreter of tag LUA:
+# lua5.1@luajit and luajit@lua5.1 check that one alien.so serves both.
 # Prints each Lua's counts, then the totals as "N passed, N failed, N skipped";
 # fails when any test failed or a run stopped before its counts line.
 set -uo pipefail
@@ -22,14 +24,15 @@ total_passed=0
 total_failed=0
 total_skipped=0
 for tag in "${tags[@]}"; do
-  lua=$(lua_for_tag "$tag")
+  build=${tag%@*}
+  lua=$(lua_for_tag "${tag#*@}")
   echo "== $tag ($lua)"
-  if [ ! -f "build/$tag/alien.so" ]; then
-    echo "FAIL: build/$tag/alien.so is missing"
+  if [ ! -f "build/$build/alien.so" ]; then
+    echo "FAIL: build/$build/alien.so is missing"
     total_failed=$((total_failed + 1))
     continue
   fi
-  out=$(LUA_CPATH="build/$tag/?.so" LUA_PATH="Tests/lua/?.lua" "$lua" Tests/lua/run.lua "${files[@]}" 2>&1)
+  out=$(LUA_CPATH="build/$build/?.so" LUA_PATH="Tests/lua/?.lua" "$lua" Tests/lua/run.lua "${files[@]}" 2>&1)
   status=$?
   echo "$out" | sed 's/^/  /'
   counts=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' | tail -1)

@@ -13,11 +13,45 @@ typedef struct {
     void *result;
 } alien_invocation;
 
+#ifdef ALIEN_API_51
+/* luaL_traceback's work with the 5.1 API: the message, then one line per
+   level of L's stack (the first 12 and the last 10 of a deep one). */
+static void alien_writetraceback(lua_State *L, const char *message) {
+    lua_Debug ar;
+    int level = 1, depth = 0, parts;
+    while (lua_getstack(L, depth + 1, &ar)) depth++;
+    lua_pushstring(L, message);
+    lua_pushliteral(L, "\nstack traceback:");
+    parts = 2;
+    while (lua_getstack(L, level, &ar)) {
+        if (level == 13 && depth > 22) {
+            lua_pushliteral(L, "\n\t...");
+            level = depth - 9;
+        } else {
+            lua_getinfo(L, "Sln", &ar);
+            if (ar.currentline > 0) lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+            else lua_pushfstring(L, "\n\t%s: in ", ar.short_src);
+            if (*ar.namewhat != '\0') lua_pushfstring(L, "function '%s'", ar.name);
+            else if (*ar.what == 'm') lua_pushliteral(L, "main chunk");
+            else if (*ar.what == 'C') lua_pushliteral(L, "?");
+            else lua_pushfstring(L, "function <%s:%d>", ar.short_src, ar.linedefined);
+            lua_concat(L, 2);
+            level++;
+        }
+        if (++parts > 40) { lua_concat(L, parts); parts = 1; }
+    }
+    lua_concat(L, parts);
+}
+#endif
+
 /* The message handler of a callback's Lua function: adds a traceback. */
 static int alien_traceback(lua_State *L) {
-#ifdef ALIEN_HAS_TRACEBACK
     const char *message = lua_tostring(L, 1);
-    if (message != NULL) luaL_traceback(L, L, message, 1);
+    if (message == NULL) return 1;
+#ifdef ALIEN_API_51
+    alien_writetraceback(L, message);
+#else
+    luaL_traceback(L, L, message, 1);
 #endif
     return 1;
 }
@@ -65,13 +99,7 @@ static int alien_callback_body(lua_State *L) {
         if (count > LUA_MINSTACK - 4) luaL_checkstack(L, count + 4, "alien: no stack for a callback");
         alien_push(L, arguments, count);
     }
-#ifdef ALIEN_CPCALL_ONLY
-    lua_pushcfunction(L, alien_traceback);
-    lua_insert(L, -(count + 2));
-    if (lua_pcall(L, count, 1, -(count + 2)) != 0) return lua_error(L);
-#else
     lua_call(L, count, 1);
-#endif
     if (direct && alien_callback_result_direct(L, f->result, invocation->result)) return 0;
     return alien_callback_core_result(L, invocation);
 }
@@ -83,15 +111,22 @@ static int alien_callback_finish(lua_State *L) {
     return alien_callback_core_result(L, invocation);
 }
 
-#ifdef ALIEN_CPCALL_ONLY
-/* 5.1: lua_cpcall takes no arguments besides the invocation; fetch the function first. */
-static int alien_callback_cpcall(lua_State *L) {
-    alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 1);
-    lua_pushlightuserdata(L, invocation->callback);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    return alien_callback_body(L);
-}
+/* The C functions a callback pushes while C waits for it, where nothing may
+   raise. Lua 5.2+ pushes them as light C functions, which allocates nothing;
+   on 5.1 every push makes a closure, so the closures are made once per Lua
+   state, kept in the registry, and fetched by reference (state.c). */
+static const lua_CFunction alien_callback_helpers[ALIEN_HELPER_COUNT] = {
+    alien_traceback, alien_callback_body, alien_callback_finish
+};
+
+static inline void alien_pushhelper(lua_State *L, const alien_function_head *f, int which) {
+#ifdef ALIEN_API_51
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ((const alien_settings *)f->settings)->helper[which]);
+#else
+    (void)f;
+    lua_pushcfunction(L, alien_callback_helpers[which]);
 #endif
+}
 
 /* Raises the error of a callback nested too deeply (run protected). */
 static int alien_callback_too_deep(lua_State *L) {
@@ -106,7 +141,8 @@ void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
     if (frame == NULL || frame->failed) return;
     if (alien_callback_depth >= ALIEN_MAX_CALLBACK_DEPTH) {
         /* The error, made under protection, stays on top for the call to raise. */
-#ifdef ALIEN_CPCALL_ONLY
+        /* Rare: lua_cpcall (5.1) makes its closure under protection. */
+#ifdef ALIEN_API_51
         lua_cpcall(frame->L, alien_callback_too_deep, NULL);
 #else
         lua_pushcfunction(frame->L, alien_callback_too_deep);
@@ -134,21 +170,14 @@ static void alien_callback_run(alien_frame *frame, void *callback, void **argume
     /* No lua_checkstack: L is running the C function of the alien call, which
        Lua gave LUA_MINSTACK free slots and which has pushed nothing since. */
     top = lua_gettop(L);
-#ifdef ALIEN_CPCALL_ONLY
-    lua_pushlightuserdata(L, callback);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    status = lua_type(L, -1) == LUA_TFUNCTION;
-    lua_pop(L, 1);
-    if (!status) return;                          /* a callback of another Lua state: no Lua runs */
-    status = lua_cpcall(L, alien_callback_cpcall, &invocation);
-#else
-    lua_pushcfunction(L, alien_traceback);         /* light C functions: pushing allocates nothing */
     lua_pushlightuserdata(L, callback);            /* registry[callback] is its Lua function */
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_type(L, -1) != LUA_TFUNCTION) {       /* a callback of another Lua state: no Lua runs */
         lua_settop(L, top);
         return;
     }
+    alien_pushhelper(L, f, ALIEN_HELPER_TRACEBACK);  /* f is of this state: its settings are */
+    lua_insert(L, -2);                             /* [handler, function] */
     if (alien_callback_is_direct(f)) {
         /* A direct plan: nothing below can raise outside the pcall (no
            allocation, no metamethods), so the Lua function is called at once. */
@@ -156,25 +185,22 @@ static void alien_callback_run(alien_frame *frame, void *callback, void **argume
         for (i = 0; i < f->count; i++) alien_kind_push(L, f->argument[i], arguments[i]);
         status = lua_pcall(L, f->count, 1, top + 1);
         if (status == 0 && !alien_callback_result_direct(L, f->result, result)) {
-            lua_pushcfunction(L, alien_callback_finish);  /* not plain: the core converts it, protected */
+            alien_pushhelper(L, f, ALIEN_HELPER_FINISH);  /* not plain: the core converts it, protected */
             lua_insert(L, -2);
             lua_pushlightuserdata(L, &invocation);
             status = lua_pcall(L, 2, 0, top + 1);
         }
     } else {
-        lua_pushcfunction(L, alien_callback_body);
+        alien_pushhelper(L, f, ALIEN_HELPER_BODY);
         lua_insert(L, -2);                        /* [handler, body, function] */
         lua_pushlightuserdata(L, &invocation);
         lua_insert(L, -2);                        /* [handler, body, invocation, function] */
         status = lua_pcall(L, 2, 0, top + 1);
     }
-#endif
     if (status != 0) {
         frame->failed = 1;                        /* the error stays on top for the call to raise */
         memset(result, 0, f->aggregate != NULL && f->aggregate->size > 8 ? f->aggregate->size : 8);
-#ifndef ALIEN_CPCALL_ONLY
         lua_remove(L, top + 1);                   /* the message handler */
-#endif
     } else {
         lua_settop(L, top);
     }

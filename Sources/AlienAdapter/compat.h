@@ -10,16 +10,6 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-/* LuaJIT is recognised by its own header in the include path, not by a flag. */
-#if defined(__has_include)
-#if __has_include("luajit.h")
-#include "luajit.h"
-#endif
-#endif
-#if defined(LUAJIT_VERSION)
-#define ALIEN_LUAJIT 1
-#endif
-
 #if LUA_VERSION_NUM != 501 && LUA_VERSION_NUM != 502 && LUA_VERSION_NUM != 503 && LUA_VERSION_NUM != 504
 #error "alien supports Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT 2.1: this lua.h is of another version"
 #endif
@@ -83,15 +73,11 @@ static inline int alien_tointeger64(lua_State *L, int idx, int64_t *out) {
 #endif
 }
 
-/* A traceback for a callback's error: 5.2+ and LuaJIT have luaL_traceback. */
-#if LUA_VERSION_NUM >= 502 || defined(ALIEN_LUAJIT)
-#define ALIEN_HAS_TRACEBACK 1
-#endif
-
-/* 5.1 cannot give lua_cpcall a message handler, so a callback's Lua
-   function runs under a pcall of its own there. */
+/* Lua 5.1 and LuaJIT share one alien.so (both load modules from lib/lua/5.1),
+   so the module built against either set of headers uses only the API both
+   have: no luaL_traceback (5.1 lacks it; callback.c writes its own there). */
 #if LUA_VERSION_NUM == 501
-#define ALIEN_CPCALL_ONLY 1
+#define ALIEN_API_51 1
 #endif
 
 #if defined(__linux__)

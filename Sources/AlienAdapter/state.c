@@ -19,8 +19,15 @@
 #define ALIEN_FAST_TLS _Thread_local
 #endif
 
+/* The C functions a callback runs (callback.c). */
+enum { ALIEN_HELPER_TRACEBACK, ALIEN_HELPER_BODY, ALIEN_HELPER_FINISH, ALIEN_HELPER_COUNT };
+static const lua_CFunction alien_callback_helpers[ALIEN_HELPER_COUNT];
+
 typedef struct alien_settings {
     int direct;                /* whether calls may follow their direct plan */
+#ifdef ALIEN_API_51
+    int helper[ALIEN_HELPER_COUNT];   /* registry references of the callback helpers' closures */
+#endif
 } alien_settings;
 
 /* One per alien call that is running on this thread, innermost on top. A
@@ -44,10 +51,21 @@ static _Thread_local char alien_error_message[1024];
 
 /* Pushes this Lua state's settings, made on first use. */
 static void alien_pushsettings(lua_State *L) {
+    alien_settings *settings;
+#ifdef ALIEN_API_51
+    int i;
+#endif
     lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_SETTINGS_KEY);
     if (lua_type(L, -1) == LUA_TUSERDATA) return;
     lua_pop(L, 1);
-    ((alien_settings *)lua_newuserdata(L, sizeof(alien_settings)))->direct = 1;
+    settings = (alien_settings *)lua_newuserdata(L, sizeof(alien_settings));
+    settings->direct = 1;
+#ifdef ALIEN_API_51
+    for (i = 0; i < ALIEN_HELPER_COUNT; i++) {
+        lua_pushcfunction(L, alien_callback_helpers[i]);
+        settings->helper[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+#endif
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, ALIEN_SETTINGS_KEY);
 }

@@ -32,8 +32,16 @@ enum LuaToC {
                               into slot: UnsafeMutableRawPointer, refSlot: UnsafeMutableRawPointer,
                               context: AlienError.ValueContext) throws(AlienError) {
         if let referent = type.referent {
-            try store(stack, index: index, as: referent, into: refSlot, context: context)
+            if referent.isNumeric, stack.type(at: index) == ALIEN_TNIL {
+                refSlot.storeBytes(of: 0, as: UInt64.self)     // nil as 0, as for a plain number
+            } else {
+                try store(stack, index: index, as: referent, into: refSlot, context: context)
+            }
             slot.storeBytes(of: UnsafeRawPointer(refSlot), as: UnsafeRawPointer.self)
+        } else if type.isNumeric, stack.type(at: index) == ALIEN_TNIL {
+            // nil for a number is 0: the original read arguments with lua_tonumber,
+            // and real code passes nil for arguments it does not use (SPEC 4).
+            slot.storeBytes(of: 0, as: UInt64.self)
         } else {
             try store(stack, index: index, as: type, into: slot, context: context)
         }

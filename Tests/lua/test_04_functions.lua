@@ -40,11 +40,37 @@ test("wrong argument counts name the function", function()
   raises(function() add() end, "too few arguments")
 end)
 
+test("nil for a numeric argument is 0, as in the original (fcntl(fd, F_GETFD, nil))", function()
+  local add = lib.tl_add
+  add:types("int", "int", "int")
+  eq(add(nil, 5), 5)
+  eq(add(7, nil), 7)
+  local m = alien.load("m")
+  m.fabs:types("double", "double")
+  eq(m.fabs(nil), 0)
+  m.frexp:types("double", "double", "ref int")       -- nil for a ref int: in 0, out as C wrote it
+  local mantissa, exponent = m.frexp(8, nil)
+  eq(mantissa, 0.5)
+  eq(exponent, 4)
+  local libc = alien.default
+  libc.open:types("int", "string", "int")
+  libc.close:types("int", "int")
+  libc.fcntl:types("int", "int", "int", "int")
+  local F_GETFD, F_SETFD, FD_CLOEXEC = 1, 2, 1                -- Linux's values
+  local fd = libc.open("/dev/null", 0)
+  assert(fd >= 0, "open /dev/null")
+  eq(libc.fcntl(fd, F_GETFD, nil), 0)                         -- nil as the unused third argument
+  eq(libc.fcntl(fd, F_SETFD, FD_CLOEXEC), 0)
+  eq(libc.fcntl(fd, F_GETFD, nil), FD_CLOEXEC)
+  libc.close(fd)
+  raises(function() add(true, 1) end, "bad argument #1 to 'tl_add'", "got boolean")
+  raises(function() add(print, 1) end, "bad argument #1 to 'tl_add'", "got function")
+end)
+
 test("a value of the wrong kind names the argument and function", function()
   local add = lib.tl_add
   add:types("int", "int", "int")
   raises(function() add(1, {}) end, "bad argument #2 to 'tl_add'", "got table")
-  raises(function() add(nil, 1) end, "bad argument #1 to 'tl_add'", "got nil")
   raises(function() add("abc", 1) end, "bad argument #1 to 'tl_add'", "got string")
   raises(function() add(true, 1) end, "bad argument #1", "got boolean")
   local d = lib.tl_double
