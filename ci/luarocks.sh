@@ -3,7 +3,9 @@
 # through LUA_INCDIR), then `luarocks pack` of the versioned rockspec and an
 # offline `luarocks install` of that .src.rock from a local manifest. Each
 # installed module must pass a call through alien.default, and the installed
-# alien-constants command must run. Skipped (with a note) without luarocks.
+# alien-constants command must run; `luarocks make` must not warn, and
+# `luarocks test` (the Lua suite against the rock's module) must pass.
+# Skipped (with a note) without luarocks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,10 @@ for v in 5.1 5.2 5.3 5.4; do
   echo "== luarocks make, Lua $v"
   if luarocks --lua-version=$v --tree="$work/tree-$v" make rockspec/alien-scm-1.rockspec >"$work/log-$v" 2>&1; then
     verify "$work/tree-$v" "lua$v" "$v"
+    grep -qi warning "$work/log-$v" && { grep -i warning "$work/log-$v"; echo "FAIL: luarocks make warned"; failed=1; }
+    luarocks --lua-version=$v --tree="$work/tree-$v" test rockspec/alien-scm-1.rockspec >"$work/test-$v" 2>&1 \
+      && echo "  luarocks test: $(tail -1 "$work/test-$v")" \
+      || { tail -20 "$work/test-$v"; echo "FAIL: luarocks test for Lua $v"; failed=1; }
   else
     tail -20 "$work/log-$v"; echo "FAIL: luarocks make for Lua $v"; failed=1
   fi

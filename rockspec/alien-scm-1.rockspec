@@ -27,6 +27,8 @@ build = {
    build_target = "rock",
    build_variables = {
       LUA_INCDIR = "$(LUA_INCDIR)",
+      -- taken so that LuaRocks does not warn; swift build sets its own flags
+      CFLAGS = "$(CFLAGS)",
    },
    install_target = "rock-install",
    install_variables = {
@@ -35,4 +37,9 @@ build = {
    install = {
       bin = { ["alien-constants"] = "bin/alien-constants" },
    },
+}
+-- `luarocks test` (after `luarocks make`): the Lua suite against the module built
+test = {
+   type = "command",
+   script = "Tests/lua/luarocks_test.lua",
 }
