@@ -18,6 +18,8 @@ static int alien_traceback(lua_State *L) {
 #ifdef ALIEN_HAS_TRACEBACK
     const char *message = lua_tostring(L, 1);
     if (message != NULL) luaL_traceback(L, L, message, 1);
+#else
+    (void)L;   /* 5.1: no luaL_traceback, the message is returned as it is */
 #endif
     return 1;
 }
@@ -76,12 +78,15 @@ static int alien_callback_body(lua_State *L) {
     return alien_callback_core_result(L, invocation);
 }
 
-/* Protected: converts the value at index 1 as the callback's result (index 2: the invocation). */
+#ifndef ALIEN_CPCALL_ONLY
+/* Protected: converts the value at index 1 as the callback's result (index 2:
+   the invocation). Only the direct path of 5.2+ uses it (alien_callback_run). */
 static int alien_callback_finish(lua_State *L) {
     alien_invocation *invocation = (alien_invocation *)lua_touserdata(L, 2);
     lua_settop(L, 1);
     return alien_callback_core_result(L, invocation);
 }
+#endif
 
 #ifdef ALIEN_CPCALL_ONLY
 /* 5.1: lua_cpcall takes no arguments besides the invocation; fetch the function first. */

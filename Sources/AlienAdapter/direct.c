@@ -88,7 +88,10 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
    argument is not of the plain kind the plan expects. */
 static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
-    double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
+    /* d is zeroed for gcc -Wmaybe-uninitialized: a doubles plan has 1 to 8
+       arguments (DirectCall.swift), which it cannot see; the default case of
+       alien_direct_invoke reads all eight. */
+    double d[ALIEN_DIRECT_MAXDOUBLES] = {0}, rd = 0;
     alien_frame frame;
     int i, result = f->result;                /* read now: a callback may re-type f during the call */
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
