@@ -69,7 +69,7 @@ testlib: $(TESTLIB)
 
 $(TESTLIB): Tests/lua/testlib/alientest.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -Wall -shared -fPIC -o $@ $<
+	$(CC) -O2 -Wall -Wextra -shared -fPIC -o $@ $<
 
 # The list of Luas (TAGS) is read when make starts: after deps has installed
 # the headers on a fresh machine, a new make computes it again.

@@ -12,7 +12,7 @@ local ops = {}
 
 local function op(name, fn) ops[#ops + 1] = { name = name, fn = fn } end
 
-op("empty", function(n) for i = 1, n do end end)
+op("empty", function(n) for _ = 1, n do end end)
 
 if impl == "alien" then
   local alien = require "alien"
@@ -38,21 +38,21 @@ if impl == "alien" then
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
-  op("idp", function(n) for i = 1, n do idp(ptr) end end)
-  op("string arg", function(n) for i = 1, n do slen("hello") end end)
-  op("buffer arg", function(n) for i = 1, n do first(buf) end end)
+  op("idp", function(n) for _ = 1, n do idp(ptr) end end)
+  op("string arg", function(n) for _ = 1, n do slen("hello") end end)
+  op("buffer arg", function(n) for _ = 1, n do first(buf) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
   op("callback", function(n) calln(cb, n) end)
-  op("struct byval", function(n) for i = 1, n do sum2d(s2) end end)
+  op("struct byval", function(n) for _ = 1, n do sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
-  op("buf:get int", function(n) for i = 1, n do buf:get(5, "int") end end)
+  op("buf:get int", function(n) for _ = 1, n do buf:get(5, "int") end end)
   op("buf:set int", function(n) for i = 1, n do buf:set(5, i, "int") end end)
-  op("arr[i] read", function(n) for i = 1, n do local _ = arr[3] end end)
+  op("arr[i] read", function(n) for _ = 1, n do local _ = arr[3] end end)
   op("arr[i] write", function(n) for i = 1, n do arr[3] = i end end)
   op("struct pack", function(n) for i = 1, n do pack("<i4 i4 d", i, 2, 3.5) end end)
-  op("struct unpack", function(n) for i = 1, n do unpack("<i4 i4 d", record) end end)
-  op("buffer(64)", function(n) for i = 1, n do alien.buffer(64) end end)
+  op("struct unpack", function(n) for _ = 1, n do unpack("<i4 i4 d", record) end end)
+  op("buffer(64)", function(n) for _ = 1, n do alien.buffer(64) end end)
 elseif impl == "plain" or impl == "call" then
   package.cpath = (os.getenv("BENCH_FLOOR") or "bench/build/floor.so") .. ";" .. package.cpath
   local floors = require "floor"
@@ -66,11 +66,11 @@ elseif impl == "plain" or impl == "call" then
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
-  op("idp", function(n) for i = 1, n do idp(block) end end)
-  op("string arg", function(n) for i = 1, n do slen("hello") end end)
-  op("buffer arg", function(n) for i = 1, n do first(block) end end)
+  op("idp", function(n) for _ = 1, n do idp(block) end end)
+  op("string arg", function(n) for _ = 1, n do slen("hello") end end)
+  op("buffer arg", function(n) for _ = 1, n do first(block) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
-  op("struct byval", function(n) for i = 1, n do sum2d(s2) end end)
+  op("struct byval", function(n) for _ = 1, n do sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
   if impl == "plain" then
@@ -99,17 +99,17 @@ elseif impl == "ffi" then
   op("add1", function(n) for i = 1, n do C.add1(i) end end)
   op("addd", function(n) for i = 1, n do C.addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do C.sum6(i, 2, 3, 4, 5, 6) end end)
-  op("idp", function(n) for i = 1, n do C.idp(ptr) end end)
-  op("string arg", function(n) for i = 1, n do C.slen("hello") end end)
-  op("buffer arg", function(n) for i = 1, n do C.first(buf) end end)
+  op("idp", function(n) for _ = 1, n do C.idp(ptr) end end)
+  op("string arg", function(n) for _ = 1, n do C.slen("hello") end end)
+  op("buffer arg", function(n) for _ = 1, n do C.first(buf) end end)
   op("ref int", function(n) for i = 1, n do box[0] = i; C.refinc(box); local _ = box[0] end end)
   op("callback", function(n) C.calln(cb, n) end)
-  op("struct byval", function(n) for i = 1, n do C.sum2d(s2) end end)
+  op("struct byval", function(n) for _ = 1, n do C.sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do C.mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do libc.snprintf(buf, 64, "%d", int(i)) end end)
-  op("arr[i] read", function(n) for i = 1, n do local _ = ints[3] end end)
+  op("arr[i] read", function(n) for _ = 1, n do local _ = ints[3] end end)
   op("arr[i] write", function(n) for i = 1, n do ints[3] = i end end)
-  op("buffer(64)", function(n) for i = 1, n do ffi.new("unsigned char[64]") end end)
+  op("buffer(64)", function(n) for _ = 1, n do ffi.new("unsigned char[64]") end end)
 else
   error("usage: lua bench.lua alien|plain|call|ffi [N] [OP]")
 end

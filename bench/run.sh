@@ -20,7 +20,7 @@ done
 incdir() { case "$1" in luajit) echo /usr/include/luajit-2.1 ;; *) echo "/usr/include/$1" ;; esac; }
 
 mkdir -p bench/build
-cc -O2 -shared -fPIC -o bench/build/libbench.so bench/benchlib.c
+cc -O2 -Wall -Wextra -shared -fPIC -o bench/build/libbench.so bench/benchlib.c
 export BENCH_LIB="$PWD/bench/build/libbench.so"
 
 N=${BENCH_N:-1000000}
@@ -63,7 +63,7 @@ for tag in "${tags[@]}"; do
   lua=$(lua_for_tag "$tag")
   [ -f "build/$tag/alien.so" ] || { echo "bench: build/$tag/alien.so missing (run make first)" >&2; exit 1; }
   mkdir -p "bench/build/$tag"
-  cc -O2 -shared -fPIC -I"$(incdir "$tag")" -o "bench/build/$tag/floor.so" bench/floor.c bench/build/libbench.so \
+  cc -O2 -Wall -Wextra -shared -fPIC -I"$(incdir "$tag")" -o "bench/build/$tag/floor.so" bench/floor.c bench/build/libbench.so \
      -Wl,-rpath,"$PWD/bench/build"
   export LUA_CPATH="build/$tag/?.so" BENCH_FLOOR="bench/build/$tag/floor.so"
   for impl in alien plain call; do

@@ -3,6 +3,7 @@
 # Extra packages can be named as arguments (e.g. luarocks valgrind).
 # zlib1g-dev and libsqlite3-dev: <zlib.h> and <sqlite3.h>, which the section 14
 # tests (Tests/lua/test_14_cdef_headers.lua) preprocess and read with alien.cdef.
+# lua-check: luacheck, which make test runs over the Lua code (ci/luacheck.sh).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libffi-dev pkg-config gcc make
   zlib1g libsqlite3-0
   zlib1g-dev libsqlite3-dev
+  lua-check
   "$@"
 )
 

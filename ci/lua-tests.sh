@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The Lua half of `make test`, each part with its own closing line, then one
 # line of the totals of all: ci/lua-tests.sh [--debug] TAG...
-#   the suite under every Lua (ci/matrix.sh), the 5.1 and LuaJIT modules
+#   luacheck over the Lua code (ci/luacheck.sh), the C code under
+#   gcc -Wall -Wextra (ci/cwarnings.sh), the suite under every Lua
+#   (ci/matrix.sh, README examples included), the 5.1 and LuaJIT modules
 #   each under the other interpreter (ci/matrix.sh lua5.1@luajit ...),
-#   several Lua states on several threads (ci/threads.sh), the adversarial misuse suite (ci/adversarial.sh),
+#   the programs in examples/ under every Lua (ci/examples.sh),
+#   several Lua states on several threads (ci/threads.sh), the adversarial
+#   misuse suite (ci/adversarial.sh),
 #   the fuzzer's fixed seeds (ci/fuzz.sh --quick), and the suite under
 #   valgrind memcheck on Lua 5.4 (ci/check-memory.sh).
 # The last line is "N passed, N failed, N skipped"; the exit status is
@@ -20,8 +24,11 @@ crossload=""
 [[ " ${tags[*]} " == *" lua5.1 "* && " ${tags[*]} " == *" luajit "* ]] && crossload="lua5.1@luajit luajit@lua5.1"
 
 parts=(
+  "bash ci/luacheck.sh"
+  "bash ci/cwarnings.sh"
   "bash ci/matrix.sh $debug ${tags[*]}"
   "bash ci/matrix.sh $crossload"
+  "bash ci/examples.sh ${tags[*]}"
   "bash ci/threads.sh $debug ${tags[*]}"
   "bash ci/adversarial.sh ${with_debug[*]}"
   "bash ci/fuzz.sh --quick ${with_debug[*]}"
@@ -46,6 +53,6 @@ for part in "${parts[@]}"; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
   [ "$status" -eq 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
 done
-echo "Lua suite, threads, adversarial, fuzzer and memcheck, all versions:"
+echo "Lint, Lua suite, examples, threads, adversarial, fuzzer and memcheck, all versions:"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

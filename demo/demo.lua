@@ -80,9 +80,9 @@ local handle = alien.buffer(alien.sizeof("sqlite3 *"))
 assert(sqlite.sqlite3_open(":memory:", handle) == alien.constants.SQLITE_OK)
 local db = handle:get(1, "pointer")
 local rows = {}
-local on_row = alien.callback(function(_, n, values)
+local on_row = alien.callback(function(_, ncols, values)
   local row = {}
-  for i = 1, n do row[i] = alien.buffer(values):get((i - 1) * alien.sizeof("pointer") + 1, "string") end
+  for col = 1, ncols do row[col] = alien.buffer(values):get((col - 1) * alien.sizeof("pointer") + 1, "string") end
   rows[#rows + 1] = table.concat(row, "|")
   return 0
 end, "int", "pointer", "int", "pointer", "pointer")

@@ -20,6 +20,8 @@ int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n) {
         lua_Integer integer = lua_tointegerx(L, idx, &ok);
         if (ok) { *i = (int64_t)integer; return 1; }
     }
+#else
+    (void)i;   /* no integers before 5.3: every number is read as a double */
 #endif
     number = alien_tonumberx(L, idx, &ok);
     if (!ok) return 0;

@@ -44,7 +44,7 @@ C.any("lifetime/array-realloc-while-iterating", function()
   local a = alien.array("int", { 1, 2, 3, 4, 5, 6, 7, 8 })
   return function()
     local n = 0
-    for i, v in a:ipairs() do
+    for i in a:ipairs() do
       n = n + 1
       if i == 2 then a:realloc(1) end
     end

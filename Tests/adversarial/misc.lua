@@ -31,7 +31,7 @@ thread_case("main-in-alien-call", function() F.c("usleep", "int", "uint")(200000
 thread_case("main-running-lua", function()
   local t = os.clock() + 0.2
   local x = 0
-  while os.clock() < t do x = x + 1; local s = tostring(x) .. "y" end
+  while os.clock() < t do x = x + 1; local _ = tostring(x) .. "y" end
 end)
 thread_case("main-joins-at-once", function() end)
 thread_case("main-collecting", function()
@@ -79,7 +79,7 @@ end)
 C.error("callbacks/error-in-second-of-nested", function()
   local call = F.tl("tl_call_n", "int", "callback", "int")
   local inner = alien.callback(function(i) if i == 2 then error("inner boom") end return i end, "int", "int")
-  local outer = alien.callback(function(i) return call(inner, 3) end, "int", "int")
+  local outer = alien.callback(function() return call(inner, 3) end, "int", "int")
   return call, outer, 2
 end, "inner boom")
 C.any("callbacks/returns-table-for-int", function()
@@ -373,7 +373,7 @@ local function peak_kib()
   return tonumber(text:match("VmHWM:%s*(%d+)"))
 end
 C.ok("gc-pressure/realloced-buffers", function()
-  for i = 1, 1000 do
+  for _ = 1, 1000 do
     local b = alien.buffer(8)
     b:realloc(2 ^ 20)
     alien.memset(b, 1, 2 ^ 20)
@@ -382,7 +382,7 @@ C.ok("gc-pressure/realloced-buffers", function()
   return peak < 256 * 1024, ("peak resident size %d MiB"):format(math.floor(peak / 1024))
 end)
 C.ok("gc-pressure/callbacks", function()
-  for i = 1, 100000 do alien.callback(print, "int", "int", "double", "pointer") end
+  for _ = 1, 100000 do alien.callback(print, "int", "int", "double", "pointer") end
   local peak = peak_kib()
   return peak < 256 * 1024, ("peak resident size %d MiB"):format(math.floor(peak / 1024))
 end)

@@ -74,7 +74,7 @@ C.error("names/long/symbol", function() return function() return alien.default[(
 C.error("names/long/load", function() return alien.load, ("l"):rep(100000) end)
 C.error("names/long/load-path", function() return alien.load, "/" .. ("d/"):rep(50000) .. "x.so" end)
 C.ok("names/long/tag", function()
-  local t = alien.tag(("t"):rep(100000))
+  alien.tag(("t"):rep(100000))
   local obj = alien.wrap(("t"):rep(100000), 5)
   return alien.unwrap(("t"):rep(100000), obj) == 5, "a tag with a long name lost its value"
 end)

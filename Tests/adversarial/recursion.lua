@@ -46,7 +46,7 @@ C.error("recursion/error-at-depth-50", function()
   local call = F.tl("tl_call_n", "int", "callback", "int")
   local depth = 0
   local cb
-  cb = alien.callback(function(i)
+  cb = alien.callback(function()
     depth = depth + 1
     if depth == 50 then error("deep boom") end
     return call(cb, 1)
@@ -82,7 +82,7 @@ for _, depth in ipairs{ 10, 40 } do
     local call = F.tl("tl_call_n", "int", "callback", "int")
     local level = 0
     local cb
-    cb = alien.callback(function(i)
+    cb = alien.callback(function()
       level = level + 1
       if level >= depth then return 1 end
       return call(cb, 1) + 1
@@ -95,7 +95,7 @@ C.ok("recursion/depth-40-in-coroutine", function()
   local call = F.tl("tl_call_n", "int", "callback", "int")
   local level = 0
   local cb
-  cb = alien.callback(function(i)
+  cb = alien.callback(function()
     level = level + 1
     if level >= 40 then return 1 end
     return call(cb, 1) + 1

@@ -351,7 +351,7 @@ for _, c in ipairs(cfunctions) do
   local lib, name, sig = c[1], c[2], c[3]
   local f = lib[name]
   local libname = describe(lib)
-  local e = add("cfunction", f, libname .. "." .. name, { sig = sig, safe = sig or sig_of("int") })
+  add("cfunction", f, libname .. "." .. name, { sig = sig, safe = sig or sig_of("int") })
   if sig then assert(apply_sig(f, sig)) end
 end
 do -- an untyped function from a pointer: abs through alien.funcptr
@@ -379,7 +379,7 @@ end
 local retype_self   -- set below, once the types target exists
 do -- a callback whose body re-types the callback itself (while it runs)
   local e
-  local cb = alien.callback(function(...) if retype_self then retype_self(e) end return 0 end, "int", "int")
+  local cb = alien.callback(function() if retype_self then retype_self(e) end return 0 end, "int", "int")
   e = add("callback", cb, 'alien.callback(function() <re-types itself> end, "int", "int")',
           { sig = sig_of("int", "int"), safe = sig_of("int", "int") })
 end
@@ -684,15 +684,15 @@ local function metatargets(kindname, sample, self_gen, hints_by_name, mem_by_nam
   if type(mt) ~= "table" then return end
   local names = {}
   for k, v in pairs(mt) do if type(v) == "function" then names[#names + 1] = k end end
-  local function add(label, list, from)
+  local function add_targets(label, list, source)
     table.sort(list)
     for _, k in ipairs(list) do
       local hints = { self_gen }
       for _, h in ipairs(hints_by_name[k] or { any, any }) do hints[#hints + 1] = h end
-      target(kindname .. label .. k, from[k], hints, mem_by_name[k])
+      target(kindname .. label .. k, source[k], hints, mem_by_name[k])
     end
   end
-  add(" mt.", names, mt)
+  add_targets(" mt.", names, mt)
   local methods = {}
   if type(mt.__index) == "table" then
     for k, v in pairs(mt.__index) do if type(v) == "function" then methods[#methods + 1] = k end end
@@ -704,7 +704,7 @@ local function metatargets(kindname, sample, self_gen, hints_by_name, mem_by_nam
       end
     end
   end
-  add(":", methods, sample)
+  add_targets(":", methods, sample)
 end
 
 local function G_args_for(self) -- arguments shaped by a function's signature
@@ -794,7 +794,7 @@ if testlib then
   -- A callback that C calls, which calls C, which calls it... without end:
   -- alien must bound the nesting with a Lua error (issue 14, item 7).
   local recursive
-  recursive = alien.callback(function(x) return call_n(recursive, 1) + 1 end, "int", "int")
+  recursive = alien.callback(function() return call_n(recursive, 1) + 1 end, "int", "int")
   target("C tl_call_n(recursive callback)", nil, {}, { scenario = function(call)
     call.args = { gen(recursive, "alien.callback(function(x) return tl_call_n(<itself>, 1) + 1 end, \"int\", \"int\")"), gen(1) }
     call.f = call_n
@@ -882,7 +882,7 @@ local function is_foreign(v)
 end
 
 local busy_c = 0   -- C scenarios running (nested)
-local function unsafe(t, args, n, call)
+local function unsafe(t, args, _, call)
   if t.mem then
     local foreign = false
     for _, i in ipairs(t.mem) do if is_foreign(args[i]) then foreign = true end end

@@ -117,7 +117,8 @@ end
 local dir = arg[0]:match("^(.*)/[^/]*$") or "."
 for i = 1, #arg do
   current_file = arg[i]
-  local chunk, err = loadfile(arg[i]) or loadfile(dir .. "/" .. arg[i])
+  local chunk, err = loadfile(arg[i])
+  if not chunk then chunk = loadfile(dir .. "/" .. arg[i]) end
   if not chunk then
     print("FAIL " .. arg[i] .. ": cannot load: " .. tostring(err))
     failed = failed + 1

@@ -1,7 +1,6 @@
 -- SPEC section 5: callbacks
 local alien = require "alien"
 local lib = alien.load(TESTLIB)
-local unpack = unpack or table.unpack
 
 local function typed(...) return typed_function(lib, ...) end
 
@@ -84,11 +83,11 @@ test("every return type", function()
   eq(typed("tl_call_double", "double", "callback", "double")(alien.callback(function(x) return x / 4 end, "double", "double"), 1), 0.25)
   eq(typed("tl_call_ll", "longlong", "callback", "longlong")(alien.callback(function(x) return x - 1 end, "longlong", "longlong"), 2^40), 2^40 - 1)
   local keep = "four"
-  eq(typed("tl_call_string", "size_t", "callback", "string")(alien.callback(function(s) return keep end, "string", "string"), "x"), 4)
+  eq(typed("tl_call_string", "size_t", "callback", "string")(alien.callback(function() return keep end, "string", "string"), "x"), 4)
   local buf = alien.buffer(4)
   local p = typed("tl_call_pointer", "pointer", "callback", "pointer")
   eq(p(alien.callback(function(q) return q end, "pointer", "pointer"), buf), buf:topointer())
-  eq(p(alien.callback(function(q) return nil end, "pointer", "pointer"), buf), nil)
+  eq(p(alien.callback(function() return nil end, "pointer", "pointer"), buf), nil)
   local seen
   typed("tl_call_void", "void", "callback", "int")(alien.callback(function(x) seen = x end, "void", "int"), 77)
   eq(seen, 77)
@@ -108,7 +107,7 @@ test("nil or nothing gives C zero; floats are truncated for integers", function(
   eq(n(alien.callback(function() end, "int", "int"), 5), 0)
   eq(n(alien.callback(function() return nil end, "int", "int"), 5), 0)
   eq(n(alien.callback(function(i) return i + 0.9 end, "int", "int"), 2), 3)
-  eq(n(alien.callback(function(i) return -0.5 end, "int", "int"), 2), 0)
+  eq(n(alien.callback(function() return -0.5 end, "int", "int"), 2), 0)
 end)
 
 test("ref arguments arrive as the pointed-to value", function()
@@ -145,7 +144,7 @@ end)
 
 test("an error in a callback is raised after C returns, with its message", function()
   local calls = 0
-  local cmp = alien.callback(function(a, b)
+  local cmp = alien.callback(function()
     calls = calls + 1
     error("comparator exploded")
   end, "int", "ref int", "ref int")
@@ -230,7 +229,7 @@ test("nested calls: a callback makes an alien call that calls back", function()
   local outer = alien.callback(function(i) return n(inner, i) end, "int", "int")
   -- sum over i=1..4 of (1 + ... + i) = 1 + 3 + 6 + 10
   eq(n(outer, 4), 20)
-  local failing_inner = alien.callback(function(i) error("inner failure") end, "int", "int")
+  local failing_inner = alien.callback(function() error("inner failure") end, "int", "int")
   local outer2 = alien.callback(function(i) return n(failing_inner, i) end, "int", "int")
   raises(function() n(outer2, 3) end, "inner failure")
   eq(n(outer, 2), 4)

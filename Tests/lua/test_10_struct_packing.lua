@@ -179,15 +179,15 @@ test("fuzz: random formats and data return or raise, never crash", function()
   end
   local letters = "bBhHlLjJTiIfdscxp<>=! 0123456789"
   local outcomes = { ok = 0, err = 0 }
-  for round = 1, 3000 do
+  for _ = 1, 3000 do
     local fmt = {}
-    for i = 1, 1 + random(8) do
+    for _ = 1, 1 + random(8) do
       local k = random(#letters) + 1
       fmt[#fmt + 1] = letters:sub(k, k)
     end
     fmt = table.concat(fmt)
     local data = {}
-    for i = 1, random(40) do data[#data + 1] = string.char(random(256)) end
+    for _ = 1, random(40) do data[#data + 1] = string.char(random(256)) end
     data = table.concat(data)
     local args = {}
     for i = 1, random(6) do

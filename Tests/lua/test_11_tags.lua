@@ -18,7 +18,7 @@ test("wrap, unwrap and rewrap", function()
   eq(select("#", alien.unwrap("test_tag_a", obj)), 5)
   alien.rewrap("test_tag_a", obj, 7, 8, 9, 10, 11, 12, 13)  -- extra ignored
   eq(select("#", alien.unwrap("test_tag_a", obj)), 5)
-  local a1, a2, a3, a4, a5 = alien.unwrap("test_tag_a", obj)
+  local a1, _, _, _, a5 = alien.unwrap("test_tag_a", obj)
   eq(a1, 7); eq(a5, 11)
   alien.rewrap("test_tag_a", obj, 1)                  -- missing ones become nil
   local c1, c2 = alien.unwrap("test_tag_a", obj)

@@ -175,7 +175,7 @@ for _, e in ipairs(all) do
     end, st, st, "int")
     eq(call(as_instance, 4), 2 * S(name, 4))
     eq(call(as_instance, 0), 2 * S(name, 0))
-    local as_table = alien.callback(function(s, seed)
+    local as_table = alien.callback(function(s)
       calls = calls + 1
       local values = flatten(s, st)
       for i = 1, #values do values[i] = values[i] * 2 end
@@ -415,7 +415,7 @@ end)
 test("by-value callbacks under churn stay flat", function()
   local call = typed("tl_call_s24", "double", "callback", "int")
   local st = T.s24
-  local cb = alien.callback(function(s, seed) return { a = s.a * 2, b = s.b * 2, c = s.c * 2 } end, st, st, "int")
+  local cb = alien.callback(function(s) return { a = s.a * 2, b = s.b * 2, c = s.c * 2 } end, st, st, "int")
   local want = {}
   for seed = 0, 9 do want[seed] = 2 * S("s24", seed) end
   memory_stays_flat(function(i)

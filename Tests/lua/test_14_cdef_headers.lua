@@ -223,7 +223,7 @@ test("<sqlite3.h>: open, exec with a Lua callback, close", function()
   local handle = db:get(1, "pointer")
   assert(handle ~= nil, "a handle")
   local rows, seen, cols = 0, {}, {}
-  local cb = alien.callback(function(udata, ncols, values, names)
+  local cb = alien.callback(function(_, ncols, values)
     rows = rows + 1
     cols[#cols + 1] = ncols
     seen[#seen + 1] = alien.tostring(alien.buffer(values):get(1, "pointer"))

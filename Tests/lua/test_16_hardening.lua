@@ -24,7 +24,7 @@ end)
 
 test("a struct type whose hidden field table was replaced is refused", function()
   local st = alien.defstruct { { "a", "int" } }
-  for k, v in pairs(st) do
+  for k in pairs(st) do
     if type(k) == "userdata" then st[k] = 5 end
   end
   raises(function() st:new() end, "alien struct type expected")
@@ -181,7 +181,7 @@ test("callbacks nested without end raise an error instead of overflowing the C s
   local qsort = typed_function(alien.default, "qsort", "void", "pointer", "size_t", "size_t", "callback")
   local arr = alien.array("int", { 3, 1, 2 })
   local cmp
-  cmp = alien.callback(function(a, b)
+  cmp = alien.callback(function()
     qsort(arr.buffer, 3, 4, cmp)
     return 0
   end, "int", "pointer", "pointer")
@@ -256,8 +256,8 @@ test("re-typing a function of a closed library does not arm a direct call to NUL
   getmetatable(lib).__gc(lib)
   f:types("int", "int", "int")
   raises(function() f(1, 2) end, "NULL address")
-  local null = alien.funcptr(alien.buffer(8):get(1, "pointer") or alien.buffer(8):topointer())
-  null = alien.buffer(8):get(1, "callback")        -- a NULL function pointer read from memory
+  alien.funcptr(alien.buffer(8):get(1, "pointer") or alien.buffer(8):topointer())
+  local null = alien.buffer(8):get(1, "callback")        -- a NULL function pointer read from memory
   eq(null, nil)
 end)
 
