@@ -112,7 +112,7 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     /* One switch, generated from the kind table, narrows and pushes the result
        (U64 is pushed as unsigned: on Luas without integers that differs). */
     switch (result) {
-    case ALIEN_KIND_VOID: return 0;
+    case ALIEN_KIND_VOID: lua_pushnil(L); return 1;   /* one nil, as the original returned */
     case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
 #define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: \
     if (ALIEN_KIND_##name == ALIEN_KIND_U64) alien_pushuint64(L, (uint64_t)ri); \

@@ -74,7 +74,7 @@ static int alien_function_tostring(lua_State *L) {
     const char *name, *library;
     alien_core_function_names(alien_checkobject(L, 1, ALIEN_OBJECT_FUNCTION), &name, &library);
     lua_pushfstring(L, "alien function %s, library %s",
-                    name ? name : "anonymous", library ? library : "anonymous");
+                    name ? name : "anonymous", library ? library : "default");  /* the original's words */
     return 1;
 }
 

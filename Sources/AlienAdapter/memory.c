@@ -14,7 +14,7 @@ static int alien_unpack(lua_State *L) {
     size_t count, i;
     void *pointer;
     if (alien_core_unpack_count(L, type, &count, &pointer) < 0) return alien_raise(L);
-    if (count == 0) { lua_pushnil(L); return 1; }
+    if (pointer == NULL) { lua_pushnil(L); return 1; }     /* alien.toint(nil): one nil */
     luaL_checkstack(L, (int)count, "alien: too many values to unpack");
     for (i = 0; i < count; i++) {
         alien_value value = alien_core_unpack_value(pointer, type, i);

@@ -11,13 +11,15 @@ enum AggregateValue {
     static let maxDepth = 32
 
     /// Stores the Lua value at `index` as a `type` (any form) at `memory`.
+    /// `partial`: a table may leave struct fields out, which are then 0, as in
+    /// a C initializer (`alien.new`); elsewhere every field is wanted.
     static func store(_ stack: LuaStack, index: Int32, as type: CTypeRef, into memory: UnsafeMutableRawPointer,
-                      context: AlienError.ValueContext, depth: Int = 0) throws(AlienError) {
+                      context: AlienError.ValueContext, depth: Int = 0, partial: Bool = false) throws(AlienError) {
         switch type.form {
         case ALIEN_CTYPE_SCALAR:
             try LuaToC.store(stack, index: index, as: type.scalar, into: memory, context: context)
         case ALIEN_CTYPE_ARRAY:
-            try storeArray(stack, index: index, as: type, into: memory, context: context, depth: depth)
+            try storeArray(stack, index: index, as: type, into: memory, context: context, depth: depth, partial: partial)
         default:
             if let instance = InstanceObject.at(index, in: stack) {
                 guard instance.pointee.type == type else { throw .badValue(context, .otherType(type.formName)) }
@@ -27,13 +29,13 @@ enum AggregateValue {
             guard stack.type(at: index) == ALIEN_TTABLE else {
                 throw .badValue(context, .expected(type.formName, got: stack.typeName(at: index)))
             }
-            try storeFields(stack, table: index, as: type, into: memory, context: context, depth: depth)
+            try storeFields(stack, table: index, as: type, into: memory, context: context, depth: depth, partial: partial)
         }
     }
 
     /// A table of field values: every field of a struct, exactly one member of a union.
     private static func storeFields(_ stack: LuaStack, table: Int32, as type: CTypeRef, into memory: UnsafeMutableRawPointer,
-                                    context: AlienError.ValueContext, depth: Int) throws(AlienError) {
+                                    context: AlienError.ValueContext, depth: Int, partial: Bool) throws(AlienError) {
         guard depth < maxDepth else { throw .badValue(context, .tooDeep) }
         memset(memory, 0, type.size)
         let fields = type.fields
@@ -48,7 +50,8 @@ enum AggregateValue {
                     if BitField.isBitField(field) {
                         try BitField.store(stack, index: value, field: field, into: memory + field.offset, context: context)
                     } else {
-                        try store(stack, index: value, as: field.type, into: memory + field.offset, context: context, depth: depth + 1)
+                        try store(stack, index: value, as: field.type, into: memory + field.offset, context: context,
+                                  depth: depth + 1, partial: partial)
                     }
                 } catch {
                     throw error.inField(field)
@@ -62,6 +65,7 @@ enum AggregateValue {
             }
             // Every field is wanted, but for those sharing their bits with a
             // field given (the members of an anonymous union inside).
+            if partial { return }
             for (number, field) in fields.enumerated() where !given[number] {
                 let overlapped = fields.indices.contains { given[$0] && Self.overlap(fields[$0], field) }
                 if !overlapped { throw .badValue(context, .missingField(String(cString: field.name))) }
@@ -81,7 +85,7 @@ enum AggregateValue {
     /// An array from a table of at most `count` elements (the rest zeroed),
     /// or a `char`/`byte` array from a string (truncated, NUL-terminated).
     private static func storeArray(_ stack: LuaStack, index: Int32, as type: CTypeRef, into memory: UnsafeMutableRawPointer,
-                                   context: AlienError.ValueContext, depth: Int) throws(AlienError) {
+                                   context: AlienError.ValueContext, depth: Int, partial: Bool) throws(AlienError) {
         let element = type.pointee.element!
         let count = type.pointee.count
         if let bytes = stack.bytes(at: index), element.isScalar, element.size == 1, element.scalar.isInteger {
@@ -103,7 +107,7 @@ enum AggregateValue {
             }
             guard position <= Int64(count) else { throw .badValue(context, .tooManyValues(count)) }
             try store(stack, index: value, as: element, into: memory + Int(position - 1) * element.size,
-                      context: context, depth: depth + 1)
+                      context: context, depth: depth + 1, partial: partial)
         }
     }
 
@@ -186,7 +190,8 @@ enum BitField {
     static func store(_ stack: LuaStack, index: Int32, field: alien_cfield, into unit: UnsafeMutableRawPointer,
                       context: AlienError.ValueContext) throws(AlienError) {
         let type = field.type.scalar
-        guard let value = stack.integer(at: index) else { throw LuaToC.mismatch(stack, index, type, context) }
+        let nilAsZero: Int64? = stack.type(at: index) == ALIEN_TNIL ? 0 : nil      // as LuaToC.store
+        guard let value = nilAsZero ?? stack.integer(at: index) else { throw LuaToC.mismatch(stack, index, type, context) }
         let width = UInt64(field.bit_width), shift = UInt64(field.bit_offset)
         let mask: UInt64 = (width >= 64 ? ~0 : (1 << width) - 1) << shift
         let old = UInt64(bitPattern: type.loadInteger(from: unit))

@@ -163,7 +163,8 @@ public func alienCoreBufferSetByte(_ state: OpaquePointer, _ out: UnsafeMutableP
 public func alienCoreBufferLength(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         let buffer = try stack.bufferArgument(of: "len")
-        out[0] = buffer.pointee.isChecked ? CToLua.integerValue(Int64(buffer.pointee.size), of: .size_t) : CToLua.nilValue
+        // Memory alien did not allocate has no known size: 0, as in the original.
+        out[0] = CToLua.integerValue(buffer.pointee.isChecked ? Int64(buffer.pointee.size) : 0, of: .size_t)
         return 1
     }
 }

@@ -53,10 +53,9 @@ public func alienCoreCall(_ state: OpaquePointer, _ out: UnsafeMutablePointer<al
                          result, arguments.baseAddress)
                 function.pointee.runningCalls &-= 1
                 alien_lua_seterrno(alien_errno())  // read right after C returned
-                out[0] = CToLua.returnValue(signature.returnType, at: result)
-                var pushed: Int32 = signature.returnType == .void ? 0 : 1
+                out[0] = CToLua.returnValue(signature.returnType, at: result)   // nil for void, as in the original
+                var pushed: Int32 = 1
                 if signature.refCount > 0 {
-                    if pushed == 0 { out[0] = CToLua.nilValue; pushed = 1 }
                     for position in 0..<count where types![position].isRef {
                         out[Int(pushed)] = CToLua.load(types![position].referent!,
                                                        from: slotBase + 8 * (count + position))

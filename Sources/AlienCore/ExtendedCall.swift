@@ -87,11 +87,9 @@ enum ExtendedCall {
                             memcpy(result, returned, aggregate.size)
                             out[0] = CToLua.view(aggregate, offset: 0, owner: resultBuffer)
                         } else {
-                            out[0] = CToLua.returnValue(signature.returnType, at: returned)
-                            if signature.returnType == .void { pushed = 0 }
+                            out[0] = CToLua.returnValue(signature.returnType, at: returned)   // nil for void
                         }
                         guard signature.refCount > 0 else { return pushed }
-                        if pushed == 0 { out[0] = CToLua.nilValue; pushed = 1 }
                         offset = 0
                         for position in 0..<fixed {
                             if let referent = signature.argumentTypes![position].referent, signature.aggregates?[position] == nil {

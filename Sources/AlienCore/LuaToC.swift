@@ -6,6 +6,13 @@ enum LuaToC {
     @inline(__always)
     static func store(_ stack: LuaStack, index: Int32, as type: AlienType,
                       into memory: UnsafeMutableRawPointer, context: AlienError.ValueContext) throws(AlienError) {
+        if type.isNumeric, stack.type(at: index) == ALIEN_TNIL {
+            // nil for a number is 0 (an argument, buf:set, an element, a field): the
+            // original read numbers with lua_tonumber, and real code passes nil
+            // for arguments it does not use, e.g. fcntl(fd, F_GETFD, nil) (SPEC 4).
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: type.size)
+            return
+        }
         switch Int(type.kind) {
         case ALIEN_KIND_FLOAT, ALIEN_KIND_DOUBLE:
             guard let number = stack.number(at: index) else { throw mismatch(stack, index, type, context) }
@@ -32,16 +39,8 @@ enum LuaToC {
                               into slot: UnsafeMutableRawPointer, refSlot: UnsafeMutableRawPointer,
                               context: AlienError.ValueContext) throws(AlienError) {
         if let referent = type.referent {
-            if referent.isNumeric, stack.type(at: index) == ALIEN_TNIL {
-                refSlot.storeBytes(of: 0, as: UInt64.self)     // nil as 0, as for a plain number
-            } else {
-                try store(stack, index: index, as: referent, into: refSlot, context: context)
-            }
+            try store(stack, index: index, as: referent, into: refSlot, context: context)
             slot.storeBytes(of: UnsafeRawPointer(refSlot), as: UnsafeRawPointer.self)
-        } else if type.isNumeric, stack.type(at: index) == ALIEN_TNIL {
-            // nil for a number is 0: the original read arguments with lua_tonumber,
-            // and real code passes nil for arguments it does not use (SPEC 4).
-            slot.storeBytes(of: 0, as: UInt64.self)
         } else {
             try store(stack, index: index, as: type, into: slot, context: context)
         }

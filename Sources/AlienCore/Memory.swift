@@ -154,7 +154,8 @@ public func alienCoreUnpackCount(_ state: OpaquePointer, _ typeCode: Int32, _ co
         if stack.type(at: 1) == ALIEN_TNIL { count.pointee = 0; pointer.pointee = nil; return 0 }
         let address = try stack.pointerArgument(at: 1, argument: 1, of: "to<type>")
         let n = try stack.optionalInteger(at: 2, argument: 2, of: "to<type>", default: 1)
-        guard n >= 1, n <= 1_000_000 else { throw .badArgument(2, of: .converter(type), .outOfRange("count", from: 1, to: 1_000_000)) }
+        // A count of 0 gives no values, as in the original (a count from C may be 0).
+        guard n >= 0, n <= 1_000_000 else { throw .badArgument(2, of: .converter(type), .outOfRange("count", from: 0, to: 1_000_000)) }
         try Memory.checkRange(stack, 1, address, count: Int(n) * type.size, function: "to<type>")
         count.pointee = Int(n)
         pointer.pointee = address

@@ -233,7 +233,9 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_struct_offset")
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        guard let item = stack.exactInteger(at: 2), item >= 1 else {
+        // n defaults to 1, as in the original (luaL_optint(L, 2, 1)).
+        let given = stack.type(at: 2) == ALIEN_TNONE || stack.type(at: 2) == ALIEN_TNIL ? 1 : stack.exactInteger(at: 2)
+        guard let item = given, item >= 1 else {
             throw .wrongType(2, of: "offset", expected: "item number from 1", got: stack.typeName(at: 2))
         }
         out[0] = CToLua.integerValue(Int64(try StructPacking.measure(stack, upTo: item, function: "offset")), of: .longlong)

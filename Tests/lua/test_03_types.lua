@@ -114,8 +114,16 @@ test("pointer arguments and returns", function()
   eq(first(ptr), string.byte("x"))
 end)
 
-test("void return gives no value", function()
-  eq(select("#", typed("tl_void", "void")()), 0)
+test("void return gives one nil, as in the original", function()
+  local f = typed("tl_void", "void")
+  eq(select("#", f()), 1)
+  eq(f(), nil)
+  eq(tostring(f()), "nil")                  -- works only with a value to pass on
+  alien.directcalls(false)                  -- the same on the libffi path
+  local ok, n = pcall(function() return select("#", f()) end)
+  alien.directcalls(true)
+  eq(ok, true)
+  eq(n, 1)
 end)
 
 test("sizeof and align of every type", function()

@@ -153,7 +153,7 @@ test("funcptr turns a function pointer into a callable function", function()
   local get = lib.tl_get_adder
   get:types("pointer")
   local f = alien.funcptr(get())
-  eq(tostring(f), "alien function anonymous, library anonymous")
+  eq(tostring(f), "alien function anonymous, library default")
   f:types("int", "int", "int")
   eq(f(5, 6), 11)
   raises(function() alien.funcptr(42) end, "bad argument #1 to 'funcptr'")

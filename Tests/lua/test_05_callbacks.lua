@@ -20,7 +20,7 @@ end)
 test("a callback is callable from Lua with its own types", function()
   local cb = alien.callback(function(a, b) return a * 10 + b end, "int", "int", "int")
   eq(cb(2, 3), 23)
-  eq(tostring(cb), "alien function anonymous, library anonymous")
+  eq(tostring(cb), "alien function anonymous, library default")
   raises(function() cb(1) end, "too few arguments")
 end)
 

@@ -14,7 +14,7 @@ test("constructors: none, size, string, light userdata", function()
   eq(tostring(s), "hello")
   local w = alien.buffer(s:topointer())
   eq(w:tostring(), "hello")
-  eq(#w, nil, "foreign memory has no known size")
+  eq(#w, 0, "foreign memory has no known size: 0, as in the original")
 end)
 
 test("zero-size buffers exist and every access is out of bounds", function()
@@ -182,4 +182,29 @@ test("100,000 buffers are collected with memory staying flat", function()
     local b = alien.buffer(64)
     if i % 2 == 0 then b:realloc(256) end
   end)
+end)
+
+-- As for arguments, nil written as a number is 0 (the original read it with
+-- lua_tonumber): buf:set, buf[i], array elements, struct and bit-field members.
+test("nil stored as a number is 0: buffers, arrays, struct fields", function()
+  local b = alien.buffer(16)
+  b:set(1, 77, "int"); b:set(1, nil, "int"); eq(b:get(1, "int"), 0)
+  b:set(5, 2.5, "double"); b:set(5, nil, "double"); eq(b:get(5, "double"), 0)
+  b[13] = 9; b[13] = nil; eq(b[13], 0)
+  local a = alien.array("int", { 4, 5, 6 })
+  a[2] = nil
+  eq(a[1], 4); eq(a[2], 0); eq(a[3], 6)
+  local point = alien.defstruct{ { "x", "int" }, { "y", "double" } }
+  local p = point:new()
+  p.x, p.y = 3, 1.5
+  p.x, p.y = nil, nil
+  eq(p.x, 0); eq(p.y, 0)
+  alien.cdef "struct nilbits { unsigned a : 3; int b : 5; };"
+  local bits = alien.new("struct nilbits")
+  bits.a, bits.b = 5, -3
+  bits.a = nil
+  eq(bits.a, 0); eq(bits.b, -3)
+  raises(function() b:set(1, true, "int") end, "bad argument #2 to 'set'", "got boolean")
+  raises(function() a[1] = {} end, "got table")
+  raises(function() p.x = "abc" end, "got string")
 end)

@@ -211,3 +211,9 @@ test("fuzz: random formats and data return or raise, never crash", function()
   end
   assert(outcomes.ok > 1000 and outcomes.err > 1000, ("both outcomes exercised: %d ok, %d errors"):format(outcomes.ok, outcomes.err))
 end)
+
+test("struct.offset(fmt) without n is item 1's offset, as in the original", function()
+  eq(struct.offset("!i b d"), 1)
+  eq(struct.offset("!i b d", nil), 1)
+  raises(function() struct.offset("!i b d", 0) end, "bad argument #2 to 'offset'")
+end)

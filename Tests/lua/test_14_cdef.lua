@@ -591,3 +591,13 @@ test("a header's typedef of size_t is the built-in size_t", function()
   cdef("int tl_cd_bi1(unsigned long n, unsigned int u, const char *s);")
   eq(alien.sizeof("size_t"), PTR)
 end)
+
+test("alien.new(T, init) zeroes the fields init leaves out, as a C initializer does", function()
+  alien.cdef "struct tl_partial { int x, y; double d; struct { int a, b; } in; int arr[3]; };"
+  local p = alien.new("struct tl_partial", { x = 7, arr = { 5 } })
+  eq(p.x, 7); eq(p.y, 0); eq(p.d, 0); eq(p["in"].a, 0); eq(p.arr[1], 5); eq(p.arr[2], 0)
+  local q = alien.new("struct tl_partial", { ["in"] = { b = 3 } })
+  eq(q["in"].a, 0); eq(q["in"].b, 3)
+  raises(function() alien.new("struct tl_partial", { z = 1 }) end, "bad argument #2 to 'new'", "z")
+  -- a by-value argument still wants every field: test_13_composite_misuse.lua
+end)

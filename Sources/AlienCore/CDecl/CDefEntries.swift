@@ -118,7 +118,8 @@ public func alienCoreNewInit(_ state: OpaquePointer) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
         guard let instance = InstanceObject.at(3, in: stack) else { throw .notAnInstance }
         try AggregateValue.store(stack, index: 2, as: instance.pointee.type,
-                                 into: try instance.pointee.memory(function: "new"), context: .argument(2, of: "new"))
+                                 into: try instance.pointee.memory(function: "new"), context: .argument(2, of: "new"),
+                                 partial: true)
         return 0
     }
 }
