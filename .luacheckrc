@@ -16,7 +16,7 @@ max_line_length = 180
 local runner = {
   "test", "skip", "raises", "eq", "near", "typed_function",
   "LUA_INTEGERS", "IS_51", "TESTLIB",
-  "rss_kib", "memory_stays_flat", "shell", "write_file", "guarded_test",
+  "rss_kib", "memory_stays_flat", "shell", "write_file", "read_file", "guarded_test", "LUA_INTERPRETER", "HAVE_TIMEOUT",
 }
 
 files["Tests/lua/run.lua"] = { globals = runner }

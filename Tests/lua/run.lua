@@ -102,6 +102,24 @@ function write_file(path, text)
   f:close()
 end
 
+-- A file's contents, or nil when it cannot be opened.
+function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+-- The interpreter running this suite (the lowest index of arg), for tests
+-- that start a child; nil when unknown. HAVE_TIMEOUT: whether timeout(1) is there.
+do
+  local i = 0
+  while arg and arg[i - 1] do i = i - 1 end
+  if i < 0 then LUA_INTERPRETER = arg[i] end
+end
+HAVE_TIMEOUT = shell("command -v timeout >/dev/null 2>&1")
+
 -- A file whose types are defined at its top under pcall: a test() that fails
 -- at once with the definition error when they could not be made, instead of
 -- the whole file failing to load.

@@ -13,14 +13,6 @@ local alien = require "alien"
 local libc = alien.load("c")
 local PTR = alien.sizeof("pointer")
 
-local function read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
 local have_cc
 local function need_cc()
   if have_cc == nil then have_cc = shell("command -v cc >/dev/null 2>&1") end
@@ -32,7 +24,7 @@ local function preprocess(header)
   local base = os.tmpname()
   write_file(base .. ".c", "#include <" .. header .. ">\n")
   local ok = shell(("cc -E -P '%s.c' -o '%s.i' 2>'%s.err'"):format(base, base, base))
-  local text, err = read(base .. ".i"), read(base .. ".err") or ""
+  local text, err = read_file(base .. ".i"), read_file(base .. ".err") or ""
   os.remove(base); os.remove(base .. ".c"); os.remove(base .. ".i"); os.remove(base .. ".err")
   if not ok or not text or text == "" then
     return nil, ("<%s> is not installed (%s)"):format(header, err:match("[^\n]*"))
@@ -73,7 +65,7 @@ local function c_values(header, exprs)
   lines[#lines + 1] = "  return 0;\n}\n"
   write_file(base .. ".c", table.concat(lines, "\n"))
   local ok = shell(("cc -o '%s.exe' '%s.c' 2>'%s.err' && '%s.exe' >'%s.out'"):format(base, base, base, base, base))
-  local out, err = read(base .. ".out") or "", read(base .. ".err") or ""
+  local out, err = read_file(base .. ".out") or "", read_file(base .. ".err") or ""
   for _, ext in ipairs { "", ".c", ".exe", ".out", ".err" } do os.remove(base .. ext) end
   if not ok then error("the C layout program for <" .. header .. "> failed: " .. err, 2) end
   local values = {}

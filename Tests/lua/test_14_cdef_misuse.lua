@@ -21,14 +21,7 @@ local lib = alien.load(TESTLIB)
 
 local function cdef(source) return alien.cdef(source) end
 
--- The interpreter running this suite: the lowest index of arg.
-local LUA
-do
-  local i = 0
-  while arg and arg[i - 1] do i = i - 1 end
-  if i < 0 then LUA = arg[i] end
-end
-local HAVE_TIMEOUT = shell("command -v timeout >/dev/null 2>&1")
+local LUA = LUA_INTERPRETER     -- the interpreter running this suite
 -- Under valgrind (make check-memory) everything in this process is ~40 times slower.
 -- Time limits are for the release module; under valgrind and with the debug
 -- build (unoptimised Swift, about 100 times slower here) they stretch.

@@ -27,21 +27,7 @@
 local MIN_BLOCKS = 16
 local MIN_CHECKS = 79
 
-local LUA
-do
-  local i = 0
-  while arg and arg[i - 1] do i = i - 1 end
-  if i < 0 then LUA = arg[i] end
-end
-local HAVE_TIMEOUT = shell("command -v timeout >/dev/null 2>&1")
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local LUA = LUA_INTERPRETER
 
 local function squash(s)
   return (s:gsub("[ \t]+", " "):gsub("^ ", ""):gsub(" $", ""))
