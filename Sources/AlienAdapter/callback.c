@@ -170,14 +170,15 @@ static void alien_callback_run(alien_frame *frame, void *callback, void **argume
     /* No lua_checkstack: L is running the C function of the alien call, which
        Lua gave LUA_MINSTACK free slots and which has pushed nothing since. */
     top = lua_gettop(L);
+    /* The message handler. For a callback of another Lua state this pushes
+       whatever that state's reference names here (no harm: it is dropped). */
+    alien_pushhelper(L, f, ALIEN_HELPER_TRACEBACK);
     lua_pushlightuserdata(L, callback);            /* registry[callback] is its Lua function */
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_type(L, -1) != LUA_TFUNCTION) {       /* a callback of another Lua state: no Lua runs */
         lua_settop(L, top);
         return;
     }
-    alien_pushhelper(L, f, ALIEN_HELPER_TRACEBACK);  /* f is of this state: its settings are */
-    lua_insert(L, -2);                             /* [handler, function] */
     if (alien_callback_is_direct(f)) {
         /* A direct plan: nothing below can raise outside the pcall (no
            allocation, no metamethods), so the Lua function is called at once. */

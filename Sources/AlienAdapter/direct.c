@@ -5,8 +5,9 @@
  * Contract: a direct call does exactly what the core would do for the same
  * arguments: the same narrowing and extension (the kind table), the same
  * results, the same errno capture and callback protocol. On any value it
- * does not expect (not a plain number, light userdata, string or nil of the
- * planned kind; a wrong argument count; direct calls switched off) it does
+ * does not expect (not a plain number, light userdata, string, nil, or for a
+ * pointer or string one of alien's buffers or functions, of the planned kind;
+ * a wrong argument count; direct calls switched off) it does
  * nothing and hands the whole call to the core, which has every conversion
  * and error message. The core only plans signatures for which a typed call
  * is the same call on the platform's C ABI (DirectCall.swift).
@@ -84,6 +85,30 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
     }
 }
 
+/* A pointer or string argument given as one of alien's buffers or functions:
+   the address the core would pass (a buffer's memory, a function's code), read
+   from the object's head. Only for call arguments: the value stays on the
+   stack, alive, for the whole call (a store into memory would have to pin it,
+   which the core does). 0 for anything else, including a buffer with no
+   memory and a finalized object (its kind is DEAD). */
+static inline int alien_direct_object(lua_State *L, int idx, int kind, int64_t *out) {
+    const alien_object_head *head;
+    if (kind != ALIEN_KIND_POINTER && kind != ALIEN_KIND_STRING) return 0;
+    head = (const alien_object_head *)lua_touserdata(L, idx);
+    if (head == NULL || lua_type(L, idx) != LUA_TUSERDATA) return 0;
+    if (alien_toobject(L, idx, ALIEN_OBJECT_BUFFER, sizeof(alien_buffer_head)) != NULL) {
+        const alien_buffer_head *b = (const alien_buffer_head *)head;
+        if (b->data == NULL) return 0;
+        *out = (int64_t)(intptr_t)b->data;
+        return 1;
+    }
+    if (alien_toobject(L, idx, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head)) != NULL) {
+        *out = (int64_t)(intptr_t)((const alien_function_head *)head)->address;
+        return 1;
+    }
+    return 0;
+}
+
 /* gcc -Wmaybe-uninitialized (ci/cwarnings.sh) cannot see that a doubles plan
    has 1 to 8 arguments (DirectCall.swift), of which alien_direct_invoke reads
    only as many as the plan has; zeroing d on every call would cost the hot path. */
@@ -100,7 +125,8 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     int i, result = f->result;                /* read now: a callback may re-type f during the call */
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
         for (i = 0; i < f->count; i++)
-            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])) return -1;
+            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])
+                && !alien_direct_object(L, i + 2, f->argument[i], &a[i])) return -1;
     } else {
         for (i = 0; i < f->count; i++)
             if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;

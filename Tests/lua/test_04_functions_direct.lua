@@ -82,3 +82,36 @@ test("direct calls hand odd arguments to the full path", function()
   eq(d("1.5", 1), 2.5)
   raises(function() d(1, {}) end, "bad argument #2 to 'tl_addd'")
 end)
+
+-- Buffers and alien functions for pointer and string parameters go by the
+-- direct plan too (their address read from the object's head): the same
+-- addresses as the core gives, and the full path for what is not plain.
+test("buffers and functions as pointer and string arguments: direct agrees with libffi", function()
+  local p = lib.tl_pointer
+  p:types("pointer", "pointer")
+  local len = alien.default.strlen
+  len:types("size_t", "string")
+  local foreign = alien.buffer(alien.buffer("abc"):topointer())
+  local grown = alien.buffer(8); grown:realloc(100)
+  local empty = alien.buffer(8); empty:realloc(0)
+  local cb = alien.callback(function() return 0 end, "int")
+  local values = { alien.buffer(16), alien.buffer("hello"), foreign, grown, empty, cb, lib.tl_int,
+                   alien.array("int", { 1, 2 }), alien.buffer(4):topointer(), nil }
+  for i = 1, #values + 1 do
+    local v = values[i]
+    alien.directcalls(true); local ok1, direct = pcall(p, v)
+    alien.directcalls(false); local ok2, ffi = pcall(p, v)
+    alien.directcalls(true)
+    eq(ok1, ok2, "value " .. i)
+    eq(direct, ffi, "value " .. i)
+  end
+  eq(p(values[1]), values[1]:topointer())
+  local hello = alien.buffer("hello")
+  alien.directcalls(true); eq(len(hello), 5)
+  alien.directcalls(false); eq(len(hello), 5)
+  alien.directcalls(true)
+  -- a finalized buffer is refused on both paths
+  local dead = alien.buffer(4)
+  getmetatable(dead).__gc(dead)
+  raises(function() p(dead) end, "bad argument #1 to 'tl_pointer'")
+end)
