@@ -85,6 +85,27 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
     }
 }
 
+/* Pushes a direct call's result (one value). One switch, generated from the
+   kind table, narrows it (U64 is pushed as unsigned: on Luas without
+   integers that differs). */
+static inline int alien_direct_pushresult(lua_State *L, int result, int64_t ri, double rd) {
+    switch (result) {
+    case ALIEN_KIND_VOID: lua_pushnil(L); return 1;   /* one nil, as the original returned */
+    case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
+#define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: \
+    if (ALIEN_KIND_##name == ALIEN_KIND_U64) alien_pushuint64(L, (uint64_t)ri); \
+    else alien_pushint64(L, (int64_t)(ctype)ri); \
+    return 1;
+    ALIEN_INTEGER_KINDS(ALIEN_DIRECT_RESULT)
+#undef ALIEN_DIRECT_RESULT
+    default:                                   /* an address: POINTER or STRING */
+        if (ri == 0) lua_pushnil(L);
+        else if (result == ALIEN_KIND_STRING) lua_pushstring(L, (const char *)(intptr_t)ri);
+        else lua_pushlightuserdata(L, (void *)(intptr_t)ri);
+        return 1;
+    }
+}
+
 /* A pointer or string argument given as one of alien's buffers or functions:
    the address the core would pass (a buffer's memory, a function's code), read
    from the object's head. Only for call arguments: the value stays on the
@@ -123,10 +144,21 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
     alien_frame frame;
     int i, result = f->result;                /* read now: a callback may re-type f during the call */
+    int refs = 0;                             /* ref arguments: slots[] and their kinds, in order */
+    uint64_t slots[ALIEN_DIRECT_MAXINTEGERS];
+    unsigned char referent[ALIEN_DIRECT_MAXINTEGERS];
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
-        for (i = 0; i < f->count; i++)
-            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])
-                && !alien_direct_object(L, i + 2, f->argument[i], &a[i])) return -1;
+        for (i = 0; i < f->count; i++) {
+            int kind = f->argument[i];
+            if (kind & ALIEN_DIRECT_REF) {
+                if (!alien_kind_to(L, i + 2, kind & ~ALIEN_DIRECT_REF, &slots[refs])) return -1;
+                a[i] = (int64_t)(intptr_t)&slots[refs];
+                referent[refs++] = (unsigned char)(kind & ~ALIEN_DIRECT_REF);
+            } else if (!alien_kind_tointeger(L, i + 2, kind, &a[i])
+                       && !alien_direct_object(L, i + 2, kind, &a[i])) {
+                return -1;
+            }
+        }
     } else {
         for (i = 0; i < f->count; i++)
             if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
@@ -135,24 +167,14 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     alien_direct_invoke(f, a, d, &ri, &rd);
     alien_errno_value = errno;                 /* read right after C returned */
     alien_leave(&frame);
-    /* One switch, generated from the kind table, narrows and pushes the result
-       (U64 is pushed as unsigned: on Luas without integers that differs). */
-    switch (result) {
-    case ALIEN_KIND_VOID: lua_pushnil(L); return 1;   /* one nil, as the original returned */
-    case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
-#define ALIEN_DIRECT_RESULT(name, ctype) case ALIEN_KIND_##name: \
-    if (ALIEN_KIND_##name == ALIEN_KIND_U64) alien_pushuint64(L, (uint64_t)ri); \
-    else alien_pushint64(L, (int64_t)(ctype)ri); \
-    return 1;
-    ALIEN_INTEGER_KINDS(ALIEN_DIRECT_RESULT)
-#undef ALIEN_DIRECT_RESULT
-    default:                                   /* an address: POINTER or STRING */
-        if (ri == 0) lua_pushnil(L);
-        else if (result == ALIEN_KIND_STRING) lua_pushstring(L, (const char *)(intptr_t)ri);
-        else lua_pushlightuserdata(L, (void *)(intptr_t)ri);
-        return 1;
+    if (refs > 0) {                            /* the result, then what C left in each ref */
+        alien_direct_pushresult(L, result, ri, rd);
+        for (i = 0; i < refs; i++) alien_kind_push(L, referent[i], &slots[i]);
+        return 1 + refs;
     }
+    return alien_direct_pushresult(L, result, ri, rd);
 }
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -18,7 +18,7 @@ enum DirectCall {
         #if (arch(x86_64) || arch(arm64)) && !os(Windows)
         guard let result = resultKind(returnType) else { return nil }
         if forCallback && arguments.contains(.string) { return nil }
-        let kinds = arguments.map(argumentKind)
+        let kinds = arguments.map { argumentKind($0, forCallback: forCallback) }
         if kinds.allSatisfy({ $0 != nil && $0 != UInt8(ALIEN_KIND_DOUBLE) }) && kinds.count <= Int(ALIEN_DIRECT_MAXINTEGERS) {
             return Plan(direct: UInt8(ALIEN_DIRECT_INTEGERS), result: result, arguments: kinds.map { $0! })
         }
@@ -29,10 +29,16 @@ enum DirectCall {
         return nil
     }
 
-    /// Arguments: integers, pointers and strings (the adapter takes only light
-    /// userdata, strings and nil for them directly, and hands anything else
-    /// to the core), or doubles; floats, refs and callbacks go through libffi.
-    static func argumentKind(_ type: AlienType) -> UInt8? {
+    /// Arguments: integers, pointers and strings (the adapter takes light
+    /// userdata, strings, nil, buffers and functions for them directly, and
+    /// hands anything else to the core), doubles, and for calls from Lua a
+    /// `ref` of an integer or double (a pointer: integer-class); floats,
+    /// other refs and callbacks go through libffi.
+    static func argumentKind(_ type: AlienType, forCallback: Bool = false) -> UInt8? {
+        if let referent = type.referent {
+            guard !forCallback, referent.isInteger || referent == .double else { return nil }
+            return UInt8(referent.kind) | UInt8(ALIEN_DIRECT_REF)
+        }
         switch type {
         case .double, .pointer, .string: return UInt8(type.kind)
         default: return type.isInteger ? UInt8(type.kind) : nil
@@ -40,6 +46,6 @@ enum DirectCall {
     }
 
     static func resultKind(_ type: AlienType) -> UInt8? {
-        type == .void ? UInt8(ALIEN_KIND_VOID) : argumentKind(type)
+        type == .void ? UInt8(ALIEN_KIND_VOID) : type.isRef ? nil : argumentKind(type)
     }
 }

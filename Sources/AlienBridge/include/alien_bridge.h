@@ -256,6 +256,11 @@ static inline alien_object_head *alien_object_of(void *block, size_t size, int k
 #define ALIEN_DIRECT_DOUBLES 2   /* every argument is ALIEN_KIND_DOUBLE */
 #define ALIEN_DIRECT_MAXINTEGERS 6
 #define ALIEN_DIRECT_MAXDOUBLES 8
+/* In an integers plan, an argument kind with this bit is a `ref T` (T = the
+   kind without the bit: an integer kind or DOUBLE): the adapter passes the
+   address of a slot holding the value and returns what C left there. */
+#define ALIEN_DIRECT_REF 0x80
+_Static_assert(ALIEN_KIND_COUNT <= ALIEN_DIRECT_REF, "a kind leaves the ref bit free");
 
 typedef struct {
     alien_object_head object;
