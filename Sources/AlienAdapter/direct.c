@@ -49,7 +49,7 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
                                 int64_t *ri, double *rd) {
     void *p = f->address;
     int dr = f->result == ALIEN_KIND_DOUBLE;
-    if (f->direct == ALIEN_DIRECT_INTEGERS) {
+    if (f->direct != ALIEN_DIRECT_DOUBLES) {            /* INTEGERS or REFS */
         switch (f->count) {
         case 0: if (dr) *rd = ((alien_di0)p)(); else *ri = ((alien_i0)p)(); break;
         case 1: if (dr) *rd = ((alien_di1)p)(a[0]); else *ri = ((alien_i1)p)(a[0]); break;
@@ -148,6 +148,13 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     uint64_t slots[ALIEN_DIRECT_MAXINTEGERS];
     unsigned char referent[ALIEN_DIRECT_MAXINTEGERS];
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
+        for (i = 0; i < f->count; i++)
+            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])
+                && !alien_direct_object(L, i + 2, f->argument[i], &a[i])) return -1;
+    } else if (f->direct == ALIEN_DIRECT_DOUBLES) {
+        for (i = 0; i < f->count; i++)
+            if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
+    } else {                                   /* REFS: a slot for each ref */
         for (i = 0; i < f->count; i++) {
             int kind = f->argument[i];
             if (kind & ALIEN_DIRECT_REF) {
@@ -159,9 +166,6 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
                 return -1;
             }
         }
-    } else {
-        for (i = 0; i < f->count; i++)
-            if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
     }
     alien_enter(&frame, L);
     alien_direct_invoke(f, a, d, &ri, &rd);

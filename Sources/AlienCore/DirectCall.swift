@@ -20,7 +20,8 @@ enum DirectCall {
         if forCallback && arguments.contains(.string) { return nil }
         let kinds = arguments.map { argumentKind($0, forCallback: forCallback) }
         if kinds.allSatisfy({ $0 != nil && $0 != UInt8(ALIEN_KIND_DOUBLE) }) && kinds.count <= Int(ALIEN_DIRECT_MAXINTEGERS) {
-            return Plan(direct: UInt8(ALIEN_DIRECT_INTEGERS), result: result, arguments: kinds.map { $0! })
+            let refs = kinds.contains { $0! & UInt8(ALIEN_DIRECT_REF) != 0 }
+            return Plan(direct: UInt8(refs ? ALIEN_DIRECT_REFS : ALIEN_DIRECT_INTEGERS), result: result, arguments: kinds.map { $0! })
         }
         if !kinds.isEmpty, kinds.allSatisfy({ $0 == UInt8(ALIEN_KIND_DOUBLE) }), kinds.count <= Int(ALIEN_DIRECT_MAXDOUBLES) {
             return Plan(direct: UInt8(ALIEN_DIRECT_DOUBLES), result: result, arguments: kinds.map { $0! })
@@ -39,6 +40,12 @@ enum DirectCall {
             guard !forCallback, referent.isInteger || referent == .double else { return nil }
             return UInt8(referent.kind) | UInt8(ALIEN_DIRECT_REF)
         }
+        return plainKind(type)
+    }
+
+    /// The kind of an integer, double, pointer or string type; nil for the rest.
+    @inline(__always)
+    static func plainKind(_ type: AlienType) -> UInt8? {
         switch type {
         case .double, .pointer, .string: return UInt8(type.kind)
         default: return type.isInteger ? UInt8(type.kind) : nil

@@ -6,16 +6,15 @@ enum LuaToC {
     @inline(__always)
     static func store(_ stack: LuaStack, index: Int32, as type: AlienType,
                       into memory: UnsafeMutableRawPointer, context: AlienError.ValueContext) throws(AlienError) {
-        if type.isNumeric, stack.type(at: index) == ALIEN_TNIL {
-            // nil for a number is 0 (an argument, buf:set, an element, a field): the
-            // original read numbers with lua_tonumber, and real code passes nil
-            // for arguments it does not use, e.g. fcntl(fd, F_GETFD, nil) (SPEC 4).
-            memory.initializeMemory(as: UInt8.self, repeating: 0, count: type.size)
-            return
-        }
+        // nil for a number is 0 (an argument, buf:set, an element, a field): the
+        // original read numbers with lua_tonumber, and real code passes nil for
+        // arguments it does not use, e.g. fcntl(fd, F_GETFD, nil) (SPEC 4).
+        // Asked only once the value is not a number, off the common path.
         switch Int(type.kind) {
         case ALIEN_KIND_FLOAT, ALIEN_KIND_DOUBLE:
-            guard let number = stack.number(at: index) else { throw mismatch(stack, index, type, context) }
+            guard let number = stack.number(at: index) ?? (stack.type(at: index) == ALIEN_TNIL ? 0 : nil) else {
+                throw mismatch(stack, index, type, context)
+            }
             if type == .float {
                 memory.storeBytes(of: Float(number), toByteOffset: 0, as: Float.self)
             } else {
@@ -27,7 +26,9 @@ enum LuaToC {
         case ALIEN_KIND_VOID:
             throw mismatch(stack, index, type, context)
         default:
-            guard let value = stack.integer(at: index) else { throw mismatch(stack, index, type, context) }
+            guard let value = stack.integer(at: index) ?? (stack.type(at: index) == ALIEN_TNIL ? 0 : nil) else {
+                throw mismatch(stack, index, type, context)
+            }
             type.storeInteger(value, to: memory)
         }
     }

@@ -31,6 +31,6 @@ public func alienCoreTypeCode(_ name: UnsafePointer<CChar>) -> Int32 {
 /// write in a buffer itself, or 0 for the rest (which the core handles).
 @_cdecl("alien_core_scalar_kind")
 public func alienCoreScalarKind(_ name: UnsafePointer<CChar>, _ length: Int) -> Int32 {
-    guard let type = AlienType(bytes: name, count: length), type != .string, !type.isRef else { return 0 }
-    return Int32(DirectCall.argumentKind(type) ?? 0)
+    guard let type = AlienType(bytes: name, count: length), type != .string else { return 0 }
+    return Int32(DirectCall.plainKind(type) ?? 0)          // 0 for refs too: the core refuses them
 }

@@ -127,13 +127,24 @@ struct DirectCallTests {
         #expect(plan(.byte, [.short])?.arguments == [UInt8(ALIEN_KIND_I16)])
     }
 
+    @Test("refs of integers and doubles are planned for calls, not for callbacks")
+    func refs() {
+        let refInt = plan(.int, [.pointer, .refInt])
+        #expect(refInt?.direct == UInt8(ALIEN_DIRECT_REFS))
+        #expect(refInt?.arguments == [UInt8(ALIEN_KIND_POINTER), UInt8(ALIEN_KIND_I32) | UInt8(ALIEN_DIRECT_REF)])
+        #expect(plan(.void, [.refDouble])?.arguments == [UInt8(ALIEN_KIND_DOUBLE) | UInt8(ALIEN_DIRECT_REF)])
+        #expect(plan(.int, [.refDouble, .double]) == nil)         // a ref travels as a pointer: mixed classes
+        #expect(plan(.int, [.refFloat]) == nil)
+        #expect([AlienType.refInt].withUnsafeBufferPointer {
+            DirectCall.plan(returnType: .int, arguments: $0, forCallback: true) } == nil)
+    }
+
     @Test("everything else goes through libffi")
     func others() {
         #expect(plan(.int, [.int, .double]) == nil)               // mixed classes
         #expect(plan(.int, [.float]) == nil)                      // floats
         #expect(plan(.float, [.int]) == nil)
         #expect(plan(.int, [.string])?.arguments == [UInt8(ALIEN_KIND_STRING)])  // strings as they are
-        #expect(plan(.int, [.refInt]) == nil)
         #expect(plan(.int, [.callback]) == nil)
         #expect(plan(.int, Array(repeating: .int, count: 7)) == nil)      // past the registers
         #expect(plan(.double, Array(repeating: .double, count: 9)) == nil)

@@ -254,9 +254,10 @@ static inline alien_object_head *alien_object_of(void *block, size_t size, int k
 #define ALIEN_DIRECT_NONE 0      /* call through the core and libffi */
 #define ALIEN_DIRECT_INTEGERS 1  /* every argument is integer-class (ALIEN_KIND_I8 ... STRING) */
 #define ALIEN_DIRECT_DOUBLES 2   /* every argument is ALIEN_KIND_DOUBLE */
+#define ALIEN_DIRECT_REFS 3      /* integer-class, some of them refs (ALIEN_DIRECT_REF) */
 #define ALIEN_DIRECT_MAXINTEGERS 6
 #define ALIEN_DIRECT_MAXDOUBLES 8
-/* In an integers plan, an argument kind with this bit is a `ref T` (T = the
+/* In a REFS plan, an argument kind with this bit is a `ref T` (T = the
    kind without the bit: an integer kind or DOUBLE): the adapter passes the
    address of a slot holding the value and returns what C left there. */
 #define ALIEN_DIRECT_REF 0x80
