@@ -113,18 +113,16 @@ static inline int alien_direct_pushresult(lua_State *L, int result, int64_t ri, 
    which the core does). 0 for anything else, including a buffer with no
    memory and a finalized object (its kind is DEAD). */
 static inline int alien_direct_object(lua_State *L, int idx, int kind, int64_t *out) {
-    const alien_object_head *head;
+    const alien_buffer_head *b;
+    const alien_function_head *fn;
     if (kind != ALIEN_KIND_POINTER && kind != ALIEN_KIND_STRING) return 0;
-    head = (const alien_object_head *)lua_touserdata(L, idx);
-    if (head == NULL || lua_type(L, idx) != LUA_TUSERDATA) return 0;
-    if (alien_toobject(L, idx, ALIEN_OBJECT_BUFFER, sizeof(alien_buffer_head)) != NULL) {
-        const alien_buffer_head *b = (const alien_buffer_head *)head;
+    if ((b = alien_toobject(L, idx, ALIEN_OBJECT_BUFFER, sizeof *b)) != NULL) {
         if (b->data == NULL) return 0;
         *out = (int64_t)(intptr_t)b->data;
         return 1;
     }
-    if (alien_toobject(L, idx, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head)) != NULL) {
-        *out = (int64_t)(intptr_t)((const alien_function_head *)head)->address;
+    if ((fn = alien_toobject(L, idx, ALIEN_OBJECT_FUNCTION, sizeof *fn)) != NULL) {
+        *out = (int64_t)(intptr_t)fn->address;
         return 1;
     }
     return 0;

@@ -190,8 +190,9 @@ enum BitField {
     static func store(_ stack: LuaStack, index: Int32, field: alien_cfield, into unit: UnsafeMutableRawPointer,
                       context: AlienError.ValueContext) throws(AlienError) {
         let type = field.type.scalar
-        let nilAsZero: Int64? = stack.type(at: index) == ALIEN_TNIL ? 0 : nil      // as LuaToC.store
-        guard let value = nilAsZero ?? stack.integer(at: index) else { throw LuaToC.mismatch(stack, index, type, context) }
+        guard let value = stack.integer(at: index) ?? stack.zeroIfNil(at: index) else {
+            throw LuaToC.mismatch(stack, index, type, context)
+        }
         let width = UInt64(field.bit_width), shift = UInt64(field.bit_offset)
         let mask: UInt64 = (width >= 64 ? ~0 : (1 << width) - 1) << shift
         let old = UInt64(bitPattern: type.loadInteger(from: unit))

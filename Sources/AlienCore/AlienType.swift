@@ -189,8 +189,6 @@ public enum AlienType: UInt8, CaseIterable, Sendable {
     }
 
     public var isInteger: Bool { kind != ALIEN_KIND_VOID && kind <= ALIEN_KIND_U64 }
-    /// An integer, float or double.
-    public var isNumeric: Bool { isInteger || kind == ALIEN_KIND_FLOAT || kind == ALIEN_KIND_DOUBLE }
 
     public var isFloatingPoint: Bool { self == .float || self == .double }
 

@@ -53,6 +53,6 @@ enum DirectCall {
     }
 
     static func resultKind(_ type: AlienType) -> UInt8? {
-        type == .void ? UInt8(ALIEN_KIND_VOID) : type.isRef ? nil : argumentKind(type)
+        type == .void ? UInt8(ALIEN_KIND_VOID) : plainKind(type)
     }
 }

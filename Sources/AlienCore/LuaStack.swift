@@ -107,6 +107,12 @@ struct LuaStack {
     /// Whether the value is a number (or a numeric string) at all.
     func isNumeric(at index: Int32) -> Bool { numeric(at: index) != nil }
 
+    /// 0 when the value is nil, else nil: nil stored as a number is 0, as the
+    /// original read numbers with lua_tonumber (SPEC 4). Callers ask it only
+    /// once the value turned out not to be a number, off the common path.
+    @inline(__always)
+    func zeroIfNil(at index: Int32) -> Int64? { type(at: index) == ALIEN_TNIL ? 0 : nil }
+
     @inline(__always)
     func number(at index: Int32) -> Double? {
         switch numeric(at: index) {

@@ -6,13 +6,11 @@ enum LuaToC {
     @inline(__always)
     static func store(_ stack: LuaStack, index: Int32, as type: AlienType,
                       into memory: UnsafeMutableRawPointer, context: AlienError.ValueContext) throws(AlienError) {
-        // nil for a number is 0 (an argument, buf:set, an element, a field): the
-        // original read numbers with lua_tonumber, and real code passes nil for
-        // arguments it does not use, e.g. fcntl(fd, F_GETFD, nil) (SPEC 4).
-        // Asked only once the value is not a number, off the common path.
+        // nil for a number is 0 (an argument, buf:set, an element, a field): real
+        // code passes nil for arguments it does not use, e.g. fcntl(fd, F_GETFD, nil).
         switch Int(type.kind) {
         case ALIEN_KIND_FLOAT, ALIEN_KIND_DOUBLE:
-            guard let number = stack.number(at: index) ?? (stack.type(at: index) == ALIEN_TNIL ? 0 : nil) else {
+            guard let number = stack.number(at: index) ?? stack.zeroIfNil(at: index).map(Double.init) else {
                 throw mismatch(stack, index, type, context)
             }
             if type == .float {
@@ -26,7 +24,7 @@ enum LuaToC {
         case ALIEN_KIND_VOID:
             throw mismatch(stack, index, type, context)
         default:
-            guard let value = stack.integer(at: index) ?? (stack.type(at: index) == ALIEN_TNIL ? 0 : nil) else {
+            guard let value = stack.integer(at: index) ?? stack.zeroIfNil(at: index) else {
                 throw mismatch(stack, index, type, context)
             }
             type.storeInteger(value, to: memory)

@@ -233,8 +233,8 @@ public func alienCoreStructSize(_ state: OpaquePointer, _ out: UnsafeMutablePoin
 @_cdecl("alien_core_struct_offset")
 public func alienCoreStructOffset(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        // n defaults to 1, as in the original (luaL_optint(L, 2, 1)).
-        let given = stack.type(at: 2) == ALIEN_TNONE || stack.type(at: 2) == ALIEN_TNIL ? 1 : stack.exactInteger(at: 2)
+        // n defaults to 1, as in Alien 0.7.1 (read with the non-raising bridge, as everywhere in the core).
+        let given = stack.isNoneOrNil(at: 2) ? 1 : stack.exactInteger(at: 2)
         guard let item = given, item >= 1 else {
             throw .wrongType(2, of: "offset", expected: "item number from 1", got: stack.typeName(at: 2))
         }
