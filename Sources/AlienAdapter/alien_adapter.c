@@ -26,6 +26,7 @@
 #include "kinds.c"      /* Lua <-> C memory by value kind, generated from the kind table */
 #include "objects.c"    /* making objects: userdata, metatable, uservalue */
 #include "callback.c"   /* running a Lua function for C, protected */
+#include "trampoline.c" /* typed trampolines: callbacks called without libffi */
 #include "direct.c"     /* the direct call path and its contract */
 #include "library.c"    /* alien.load, alien.default, lib.name */
 #include "function.c"   /* f(...), f:types, alien.callback, alien.funcptr */

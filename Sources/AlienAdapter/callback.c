@@ -61,14 +61,14 @@ static inline int alien_callback_is_direct(const alien_function_head *f) {
     return f->direct != ALIEN_DIRECT_NONE && ((const alien_settings *)f->settings)->direct;
 }
 
-/* The Lua function's result (top of the stack) written for C as a direct
-   plan's kind; 0 when the value is not of the plain kind (the core then
-   converts it, with its errors). Integers are widened to a full register. */
-static int alien_callback_result_direct(lua_State *L, int kind, void *result) {
+/* The Lua function's result (at idx, the top of the stack) written for C as
+   a direct plan's kind; 0 when the value is not of the plain kind (the core
+   then converts it, with its errors). Integers are widened to a full register. */
+static inline int alien_callback_result_direct(lua_State *L, int idx, int kind, void *result) {
     int64_t v;
     if (kind == ALIEN_KIND_VOID) return 1;
-    if (kind == ALIEN_KIND_DOUBLE) return alien_kind_todouble(L, -1, (double *)result);
-    if (kind == ALIEN_KIND_STRING || !alien_kind_tointeger(L, lua_gettop(L), kind, &v)) return 0;
+    if (kind == ALIEN_KIND_DOUBLE) return alien_kind_todouble(L, idx, (double *)result);
+    if (kind == ALIEN_KIND_STRING || !alien_kind_tointeger(L, idx, kind, &v)) return 0;
     *(int64_t *)result = v;
     return 1;
 }
@@ -100,7 +100,7 @@ static int alien_callback_body(lua_State *L) {
         alien_push(L, arguments, count);
     }
     lua_call(L, count, 1);
-    if (direct && alien_callback_result_direct(L, f->result, invocation->result)) return 0;
+    if (direct && alien_callback_result_direct(L, lua_gettop(L), f->result, invocation->result)) return 0;
     return alien_callback_core_result(L, invocation);
 }
 
@@ -133,9 +133,25 @@ static int alien_callback_too_deep(lua_State *L) {
     return luaL_error(L, "alien: callbacks nested more than %d deep", ALIEN_MAX_CALLBACK_DEPTH);
 }
 
-static void alien_callback_run(alien_frame *frame, void *callback, void **arguments, void *result);
+/* Where the callback's arguments are: libffi's pointers to each, or (from a
+   typed trampoline, for a direct plan) the argument registers' values. */
+typedef struct {
+    void **pointers;
+    const int64_t *integers;
+    const double *doubles;
+} alien_callback_arguments;
+
+static void alien_callback_run(alien_frame *frame, void *callback, const alien_callback_arguments *arguments,
+                               void *result);
+static void alien_callback_invoke(void *callback, const alien_callback_arguments *arguments, void *result);
 
 void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
+    alien_callback_arguments from_libffi = { arguments, NULL, NULL };
+    alien_callback_invoke(callback, &from_libffi, result);
+}
+
+/* A call from C of the callback, its result written at `result`. */
+static void alien_callback_invoke(void *callback, const alien_callback_arguments *arguments, void *result) {
     alien_frame *frame = alien_top_frame;
     /* No alien call running on this thread to run Lua on, or one failed already. */
     if (frame == NULL || frame->failed) return;
@@ -159,33 +175,33 @@ void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
 }
 
 /* Runs the callback's Lua function for C on the frame's Lua thread. */
-static void alien_callback_run(alien_frame *frame, void *callback, void **arguments, void *result) {
+static void alien_callback_run(alien_frame *frame, void *callback, const alien_callback_arguments *arguments,
+                               void *result) {
     const alien_function_head *f = (const alien_function_head *)callback;
     alien_invocation invocation;
     lua_State *L = frame->L;
     int top, status;
+    if (f->settings != frame->settings) return;   /* a callback of another Lua state: no Lua runs */
     invocation.callback = callback;
-    invocation.arguments = arguments;
+    invocation.arguments = arguments->pointers;
     invocation.result = result;
     /* No lua_checkstack: L is running the C function of the alien call, which
        Lua gave LUA_MINSTACK free slots and which has pushed nothing since. */
     top = lua_gettop(L);
-    /* The message handler. For a callback of another Lua state this pushes
-       whatever that state's reference names here (no harm: it is dropped). */
-    alien_pushhelper(L, f, ALIEN_HELPER_TRACEBACK);
-    lua_pushlightuserdata(L, callback);            /* registry[callback] is its Lua function */
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_type(L, -1) != LUA_TFUNCTION) {       /* a callback of another Lua state: no Lua runs */
-        lua_settop(L, top);
-        return;
-    }
+    alien_pushhelper(L, f, ALIEN_HELPER_TRACEBACK); /* the message handler */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);     /* the Lua function */
     if (alien_callback_is_direct(f)) {
         /* A direct plan: nothing below can raise outside the pcall (no
            allocation, no metamethods), so the Lua function is called at once. */
         int i;
-        for (i = 0; i < f->count; i++) alien_kind_push(L, f->argument[i], arguments[i]);
+        if (arguments->pointers != NULL)
+            for (i = 0; i < f->count; i++) alien_kind_push(L, f->argument[i], arguments->pointers[i]);
+        else if (f->direct == ALIEN_DIRECT_DOUBLES)
+            for (i = 0; i < f->count; i++) alien_kind_push(L, ALIEN_KIND_DOUBLE, &arguments->doubles[i]);
+        else   /* little-endian: a narrower kind reads the register's low bytes */
+            for (i = 0; i < f->count; i++) alien_kind_push(L, f->argument[i], &arguments->integers[i]);
         status = lua_pcall(L, f->count, 1, top + 1);
-        if (status == 0 && !alien_callback_result_direct(L, f->result, result)) {
+        if (status == 0 && !alien_callback_result_direct(L, top + 2, f->result, result)) {
             alien_pushhelper(L, f, ALIEN_HELPER_FINISH);  /* not plain: the core converts it, protected */
             lua_insert(L, -2);
             lua_pushlightuserdata(L, &invocation);

@@ -165,7 +165,7 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
             }
         }
     }
-    alien_enter(&frame, L);
+    alien_enter(&frame, L, f->settings);
     alien_direct_invoke(f, a, d, &ri, &rd);
     alien_errno_value = errno;                 /* read right after C returned */
     alien_leave(&frame);

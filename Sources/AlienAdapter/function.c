@@ -24,7 +24,7 @@ __attribute__((noinline)) static int alien_core_function_call(lua_State *L, cons
         result = ((alien_buffer_head *)lua_touserdata(L, -1))->data;
     }
     do {
-        alien_enter(&frame, L);
+        alien_enter(&frame, L, f != NULL ? f->settings : NULL);
         n = alien_core_call(L, out, result);
         alien_leave(&frame);
     } while (alien_status(L, n) == ALIEN_RETRY);
@@ -67,6 +67,7 @@ static int alien_function_types(lua_State *L) {
     void *function = alien_checkobject(L, 1, ALIEN_OBJECT_FUNCTION);
     alien_normalize_types(L, 2);
     if (alien_core_function_types(L, function) < 0) return alien_raise(L);
+    alien_trampoline_retype((alien_function_head *)function);
     return 0;
 }
 
@@ -79,31 +80,38 @@ static int alien_function_tostring(lua_State *L) {
 }
 
 static int alien_function_gc(lua_State *L) {
-    void *function = alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_object_head));
-    if (function != NULL && alien_core_function_gc(function)) {  /* a callback: drop its Lua function */
-        lua_pushlightuserdata(L, function);
-        lua_pushnil(L);
-        lua_rawset(L, LUA_REGISTRYINDEX);
+    alien_function_head *function =
+        (alien_function_head *)alien_toobject(L, 1, ALIEN_OBJECT_FUNCTION, sizeof(alien_function_head));
+    if (function == NULL) return 0;
+    alien_trampoline_release(function);
+    if (alien_core_function_gc(function) && function->ref > 0) {   /* a callback: drop its Lua function */
+        luaL_unref(L, LUA_REGISTRYINDEX, function->ref);
+        function->ref = 0;
     }
     return 0;
 }
 
 /* alien.callback(f, ret, arg...) or alien.callback(f, { ret=, abi=, arg... }) */
 static int alien_callback(lua_State *L) {
-    void *callback;
+    alien_function_head *callback;
     luaL_checktype(L, 1, LUA_TFUNCTION);
     alien_normalize_types(L, 2);            /* [f, ret, abi, arg...] */
-    callback = alien_newfunction(L);
+    callback = (alien_function_head *)alien_newfunction(L);
     lua_insert(L, 1);                       /* [cb, f, ret, abi, arg...] */
-    lua_pushlightuserdata(L, callback);     /* registry[callback] = f until cb is collected */
-    lua_pushvalue(L, 2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
     if (alien_core_callback_init(L, callback) < 0) return alien_raise(L);
     alien_settle(L, callback);
+    lua_pushvalue(L, 2);                    /* the registry keeps f until cb is collected */
+    callback->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    alien_trampoline_take(callback);
     lua_getfield(L, LUA_REGISTRYINDEX, ALIEN_CALLBACKS_KEY);  /* code pointer -> callback, weak */
-    lua_pushlightuserdata(L, alien_core_function_address(callback));
+    lua_pushlightuserdata(L, callback->closure_code);
     lua_pushvalue(L, 1);
     lua_rawset(L, -3);
+    if (callback->trampoline != NULL) {
+        lua_pushlightuserdata(L, callback->trampoline);
+        lua_pushvalue(L, 1);
+        lua_rawset(L, -3);
+    }
     lua_settop(L, 1);
     return 1;
 }

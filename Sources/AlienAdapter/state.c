@@ -35,6 +35,7 @@ typedef struct alien_settings {
    remembered there and raised by that call once C has returned. */
 typedef struct alien_frame {
     lua_State *L;
+    const alien_settings *settings;   /* of L's state: only its callbacks run Lua here */
     int failed;
     struct alien_frame *previous;
 } alien_frame;
@@ -82,8 +83,9 @@ static alien_settings *alien_state_settings(lua_State *L) {
 }
 
 /* A call starts: its frame goes on top of this thread's stack. */
-static inline void alien_enter(alien_frame *frame, lua_State *L) {
+static inline void alien_enter(alien_frame *frame, lua_State *L, const void *settings) {
     frame->L = L;
+    frame->settings = (const alien_settings *)settings;
     frame->failed = 0;
     frame->previous = alien_top_frame;
     alien_top_frame = frame;

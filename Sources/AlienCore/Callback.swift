@@ -3,7 +3,8 @@ import AlienBridge
 import CFFI
 
 /// Lua functions as C function pointers (SPEC section 5). A callback is a
-/// function object whose address is the code of a libffi closure; the closure
+/// function object whose address is the code of a libffi closure (or a typed
+/// trampoline the adapter puts in front of it, trampoline.c); the closure
 /// hands each call to the adapter, which runs the Lua function under a
 /// protected call on the Lua thread of the alien call that is running.
 enum Callback {
@@ -15,7 +16,7 @@ enum Callback {
             let function = UnsafeMutableRawPointer(callback).assumingMemoryBound(to: FunctionObject.self)
             memset(result, 0, max(8, function.pointee.signature.returnAggregate?.size ?? 8))
             alien_lua_invoke_callback(callback, arguments, result)
-        }, UnsafeMutableRawPointer(function), function.pointee.address)
+        }, UnsafeMutableRawPointer(function), function.pointee.head.closure_code)
         guard status == FFI_OK else { throw .libffi(.closure) }
     }
 }
@@ -36,6 +37,7 @@ public func alienCoreCallbackInit(_ state: OpaquePointer, _ block: UnsafeMutable
         }
         function.pointee.closure = closure.assumingMemoryBound(to: ffi_closure.self)
         function.pointee.address = code
+        function.pointee.head.closure_code = code
         try Callback.prepareClosure(function)
         function.pointee.planDirectCall()
         return 0

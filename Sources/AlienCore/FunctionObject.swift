@@ -16,7 +16,7 @@ struct FunctionObject: UserdataObject {
     var name: UnsafeMutablePointer<CChar>?
     var libraryName: UnsafeMutablePointer<CChar>?
     var signature: Signature
-    /// For callbacks: the libffi closure whose code is `address`. The adapter
+    /// For callbacks: the libffi closure whose code is `head.closure_code`. The adapter
     /// keeps the Lua function it runs.
     var closure: UnsafeMutablePointer<ffi_closure>?
     var isCallback: Bool
@@ -147,7 +147,7 @@ public func alienCoreFunctionGC(_ payload: UnsafeMutableRawPointer) -> Int32 {
     guard function.pointee.head.object.isAlive else { return 0 }
     let wasCallback: Int32 = function.pointee.isCallback ? 1 : 0
     if let closure = function.pointee.closure {   // C may still hold its code: retired, never freed
-        alien_closure_retire(closure, function.pointee.address, function.pointee.signature.returnFFIType)
+        alien_closure_retire(closure, function.pointee.head.closure_code, function.pointee.signature.returnFFIType)
     }
     function.pointee.closure = nil
     function.pointee.isCallback = false

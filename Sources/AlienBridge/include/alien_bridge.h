@@ -274,7 +274,13 @@ typedef struct {
     unsigned char result;      /* ALIEN_KIND_* */
     unsigned char argument[ALIEN_DIRECT_MAXDOUBLES];  /* ALIEN_KIND_* */
     unsigned char running;     /* invocations of this callback running now (types() waits for 0) */
+    int ref;                   /* a callback: registry reference of its Lua function (the adapter's) */
     const alien_ctype *aggregate;  /* a struct or union result (the adapter makes its instance), else NULL */
+    /* A callback's code: its libffi closure's (the core's), and a typed
+       trampoline when one was free (the adapter's, trampoline.c). `address`
+       is the trampoline while the signature suits it, else the closure. */
+    void *closure_code;
+    void *trampoline;
 } alien_function_head;
 
 /* The head of a type object: the userdata a struct type table keeps its descriptor in. */

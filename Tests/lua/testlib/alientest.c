@@ -137,6 +137,17 @@ size_t tl_call_string(const char *(*cb)(const char *), const char *s) { const ch
 void *tl_call_pointer(void *(*cb)(void *), void *p) { return cb(p); }
 int tl_call_ref(int (*cb)(int *, double *)) { int i = 5; double d = 2.5; return cb(&i, &d); }
 void tl_call_void(void (*cb)(int), int x) { cb(x); }
+/* Every argument register a typed trampoline reads, and narrow kinds whose
+   registers' upper bits C leaves as they are. */
+long tl_call_i6(long (*cb)(long, long, long, long, long, long)) { return cb(-1, 2, -3, 4, -5, 6); }
+double tl_call_d8(double (*cb)(double, double, double, double, double, double, double, double)) {
+    return cb(0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5);
+}
+int tl_call_narrow(int (*cb)(signed char, unsigned short, unsigned char, short), long junk) {
+    /* junk in the registers first: a call that leaves its high bits set */
+    volatile long j = junk; (void)j;
+    return cb((signed char)-2, (unsigned short)65535, (unsigned char)200, (short)-300);
+}
 
 /* structs */
 #include <stdint.h>
