@@ -48,6 +48,21 @@ static int alien_buffer_realloc(lua_State *L) {
     return n;
 }
 
+/* The direct kind of a type name (0 when the core must handle it), asked of
+   the core once per name and remembered in the state's settings. */
+static inline int alien_buffer_kind(alien_settings *settings, const char *name, size_t length) {
+    alien_kind_name *entry = &settings->kind_names[(length + (unsigned char)name[0]) % ALIEN_KIND_NAMES];
+    int kind;
+    if (entry->length == length && memcmp(entry->name, name, length) == 0) return entry->kind;
+    kind = alien_core_scalar_kind(name, length);
+    if (length > 0 && length <= sizeof entry->name) {
+        memcpy(entry->name, name, length);
+        entry->length = (unsigned char)length;
+        entry->kind = kind;
+    }
+    return kind;
+}
+
 /* For buf:get/buf:set done here: the memory of a scalar at the 1-based offset
    at index 2 of alien's own buffer at index 1, with the type named at index
    `type_index` (default char); NULL when anything is not plain (the core
@@ -61,7 +76,7 @@ static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kin
     if (lua_type(L, type_index) == LUA_TSTRING) {
         size_t length;
         const char *name = lua_tolstring(L, type_index, &length);
-        *kind = alien_core_scalar_kind(name, length);
+        *kind = alien_buffer_kind((alien_settings *)b->settings, name, length);
     } else if (lua_isnone(L, type_index)) {
         *kind = ALIEN_KIND_U8;
     } else {

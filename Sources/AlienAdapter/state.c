@@ -23,8 +23,17 @@
 enum { ALIEN_HELPER_TRACEBACK, ALIEN_HELPER_BODY, ALIEN_HELPER_FINISH, ALIEN_HELPER_COUNT };
 static const lua_CFunction alien_callback_helpers[ALIEN_HELPER_COUNT];
 
+/* A type name buf:get and buf:set resolved through the core, remembered. */
+typedef struct {
+    unsigned char length;
+    char name[15];
+    int kind;
+} alien_kind_name;
+#define ALIEN_KIND_NAMES 4     /* remembered per state, by length and first letter */
+
 typedef struct alien_settings {
     int direct;                /* whether calls may follow their direct plan */
+    alien_kind_name kind_names[ALIEN_KIND_NAMES];
 #ifdef ALIEN_API_51
     int helper[ALIEN_HELPER_COUNT];   /* registry references of the callback helpers' closures */
 #endif
@@ -60,6 +69,7 @@ static void alien_pushsettings(lua_State *L) {
     if (lua_type(L, -1) == LUA_TUSERDATA) return;
     lua_pop(L, 1);
     settings = (alien_settings *)lua_newuserdata(L, sizeof(alien_settings));
+    memset(settings, 0, sizeof *settings);
     settings->direct = 1;
 #ifdef ALIEN_API_51
     for (i = 0; i < ALIEN_HELPER_COUNT; i++) {
