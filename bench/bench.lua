@@ -57,12 +57,13 @@ elseif impl == "plain" or impl == "call" then
   package.cpath = (os.getenv("BENCH_FLOOR") or "bench/build/floor.so") .. ";" .. package.cpath
   local floors = require "floor"
   local floor = floors[impl]
-  local add1, addd, sum6, idp, slen, first, refinc, sum2d, mk2d, snprintf =
+  local add1, addd, sum6, idp, slen, first, refinc, calln, sum2d, mk2d, snprintf =
     floor.add1, floor.addd, floor.sum6, floor.idp, floor.slen, floor.first, floor.refinc,
-    floor.sum2d, floor.mk2d, floor.snprintf
+    floor.calln, floor.sum2d, floor.mk2d, floor.snprintf
   local block = io.stdout                         -- any full userdata: first() reads its first byte
   local s2 = floors.d2(1.5, 2.5)                  -- a struct d2 in a full userdata
   local buf = floors.block(64)
+  local cb = function(x) return x end
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
@@ -70,13 +71,10 @@ elseif impl == "plain" or impl == "call" then
   op("string arg", function(n) for _ = 1, n do slen("hello") end end)
   op("buffer arg", function(n) for _ = 1, n do first(block) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
+  op("callback", function(n) calln(cb, n) end)
   op("struct byval", function(n) for _ = 1, n do sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
-  if impl == "plain" then
-    local calln = require("floor").plain.calln
-    op("callback", function(n) calln(function(x) return x end, n) end)
-  end
 elseif impl == "ffi" then
   local ffi = require "ffi"
   ffi.cdef [[

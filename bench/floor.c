@@ -3,7 +3,9 @@
    - floor.plain.NAME: plain C functions, no FFI at all;
    - floor.call.NAME: the same reached through a userdata's __call, reading
      arguments from stack index 2, as any function object with methods must.
-   The callback floor calls a Lua function from C through a registry reference.
+   calln (the callback floor) calls a Lua function from C as a callback must:
+   each call under lua_pcall with a message handler, the function fetched by
+   an integer registry reference.
    Struct values live in full userdata of metatable "bench.d2" (floor.d2(a, b)
    makes one): sum2d is given one and passes its struct by value; mk2d returns
    a new one, as a struct result must. snprintf writes into a full userdata of
@@ -34,6 +36,63 @@ static void pushd2(lua_State *L, struct d2 s) {
     lua_setmetatable(L, -2);
 }
 
+/* The callback floor. The message handler adds a traceback on 5.2+ (with
+   the 5.1 API it returns the message as it is: Lua 5.1 has no
+   luaL_traceback; no error is raised in the benchmark anyway). 5.2+ pushes it
+   as a light C function; on 5.1 every push of a C function makes a closure,
+   so it is made once, kept in the registry and fetched by reference. */
+static int traceback(lua_State *L) {
+    const char *message = lua_tostring(L, 1);
+    if (message == NULL) return 1;
+#if LUA_VERSION_NUM >= 502
+    luaL_traceback(L, L, message, 1);
+#endif
+    return 1;
+}
+
+#if LUA_VERSION_NUM >= 502
+#define pushhandler(L) lua_pushcfunction(L, traceback)
+#else
+static int handler_ref;
+#define pushhandler(L) lua_rawgeti(L, LUA_REGISTRYINDEX, handler_ref)
+#endif
+
+static lua_State *callback_state;
+static int callback_ref, callback_failed;
+
+/* One call of the Lua function: protected, its error left on top for calln
+   to raise once C has returned (later calls are skipped). */
+static int callback_trampoline(int x) {
+    lua_State *L = callback_state;
+    int top = lua_gettop(L), r;
+    if (callback_failed) return 0;
+    pushhandler(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, callback_ref);
+    lua_pushinteger(L, x);
+    if (lua_pcall(L, 1, 1, top + 1) != 0) {
+        callback_failed = 1;
+        return 0;
+    }
+    r = (int)lua_tointeger(L, -1);
+    lua_settop(L, top);
+    return r;
+}
+
+/* calln(f, n), its arguments from stack index b: C calls Lua function f n times. */
+static int calln_from(lua_State *L, int b) {
+    int n = (int)luaL_checkinteger(L, b + 1), sum;
+    luaL_checktype(L, b, LUA_TFUNCTION);
+    lua_pushvalue(L, b);
+    callback_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    callback_state = L;
+    callback_failed = 0;
+    sum = calln(callback_trampoline, n);
+    luaL_unref(L, LUA_REGISTRYINDEX, callback_ref);
+    if (callback_failed) return lua_error(L);
+    lua_pushinteger(L, sum);
+    return 1;
+}
+
 /* Each binding reads its arguments from stack index B (1 plain, 2 through __call). */
 #define BINDINGS(P, B) \
 static int P##add1(lua_State *L) { lua_pushinteger(L, add1((int)luaL_checkinteger(L, B))); return 1; } \
@@ -46,6 +105,7 @@ static int P##idp(lua_State *L) { lua_pushlightuserdata(L, idp(lua_touserdata(L,
 static int P##slen(lua_State *L) { lua_pushinteger(L, (lua_Integer)slen(luaL_checkstring(L, B))); return 1; } \
 static int P##first(lua_State *L) { lua_pushinteger(L, first((const unsigned char *)lua_touserdata(L, B))); return 1; } \
 static int P##refinc(lua_State *L) { int v = (int)luaL_checkinteger(L, B); refinc(&v); lua_pushnil(L); lua_pushinteger(L, v); return 2; } \
+static int P##calln(lua_State *L) { return calln_from(L, B); } \
 static int P##sum2d(lua_State *L) { lua_pushnumber(L, sum2d(*(struct d2 *)luaL_checkudata(L, B, D2))); return 1; } \
 static int P##mk2d(lua_State *L) { pushd2(L, mk2d(luaL_checknumber(L, B), luaL_checknumber(L, B + 1))); return 1; } \
 static int P##snprintf(lua_State *L) { \
@@ -54,31 +114,6 @@ static int P##snprintf(lua_State *L) { \
 
 BINDINGS(plain_, 1)
 BINDINGS(call_, 2)
-
-static lua_State *callback_state;
-static int callback_ref;
-
-static int callback_trampoline(int x) {
-    int r;
-    lua_rawgeti(callback_state, LUA_REGISTRYINDEX, callback_ref);
-    lua_pushinteger(callback_state, x);
-    lua_call(callback_state, 1, 1);
-    r = (int)lua_tointeger(callback_state, -1);
-    lua_pop(callback_state, 1);
-    return r;
-}
-
-/* calln(f, n): C calls Lua function f n times. */
-static int plain_calln(lua_State *L) {
-    int n = (int)luaL_checkinteger(L, 2);
-    luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_pushvalue(L, 1);
-    callback_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    callback_state = L;
-    lua_pushinteger(L, calln(callback_trampoline, n));
-    luaL_unref(L, LUA_REGISTRYINDEX, callback_ref);
-    return 1;
-}
 
 /* floor.d2(a, b): a struct d2 in a full userdata; floor.block(n): n bytes. */
 static int d2_new(lua_State *L) {
@@ -102,13 +137,17 @@ static const luaL_Reg plain[] = {
 
 static const luaL_Reg callable[] = {
     {"add1", call_add1}, {"addd", call_addd}, {"sum6", call_sum6}, {"idp", call_idp},
-    {"slen", call_slen}, {"first", call_first}, {"refinc", call_refinc},
+    {"slen", call_slen}, {"first", call_first}, {"refinc", call_refinc}, {"calln", call_calln},
     {"sum2d", call_sum2d}, {"mk2d", call_mk2d}, {"snprintf", call_snprintf},
     {NULL, NULL}
 };
 
 int luaopen_floor(lua_State *L) {
     const luaL_Reg *r;
+#if LUA_VERSION_NUM < 502
+    lua_pushcfunction(L, traceback);
+    handler_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+#endif
     luaL_newmetatable(L, D2);
     lua_pop(L, 1);
     lua_newtable(L);
