@@ -1,8 +1,9 @@
 -- Times one implementation of the benchmark operations:
 --   lua bench.lua IMPL [N] [OP]
 -- IMPL is alien, plain (hand-written C binding), call (the same through
--- __call) or ffi (LuaJIT's FFI). Prints "op<TAB>ns per op" lines: the best of
--- several runs, less the cost of an empty loop of the same length. With
+-- __call, and the floors of the accessors and constructors) or ffi (LuaJIT's
+-- FFI). Prints "op<TAB>ns per op" lines: the best of several runs, less the
+-- cost of an empty loop of the same length. With
 -- BENCH_ONCE set it runs OP once with N iterations and prints nothing
 -- (for instruction counting under callgrind).
 local impl, N, only = arg[1], tonumber(arg[2]) or 1000000, arg[3]
@@ -62,7 +63,7 @@ elseif impl == "plain" or impl == "call" then
     floor.calln, floor.sum2d, floor.mk2d, floor.snprintf
   local block = io.stdout                         -- any full userdata: first() reads its first byte
   local s2 = floors.d2(1.5, 2.5)                  -- a struct d2 in a full userdata
-  local buf = floors.block(64)
+  local buf = floors.buffer(64)                   -- 64 bytes with get/set methods found by a C __index
   local cb = function(x) return x end
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
@@ -75,6 +76,22 @@ elseif impl == "plain" or impl == "call" then
   op("struct byval", function(n) for _ = 1, n do sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
+  if impl == "call" then
+    -- The accessors and constructors have one floor each (no __call form):
+    -- listed under call only, beside the call floor of the functions.
+    local arr = floors.array()                    -- 16 ints, C __index and __newindex
+    local pack, unpack = string.pack, string.unpack  -- Lua 5.3+: nil before
+    op("buf:get int", function(n) for _ = 1, n do buf:get(5, "int") end end)
+    op("buf:set int", function(n) for i = 1, n do buf:set(5, i, "int") end end)
+    op("arr[i] read", function(n) for _ = 1, n do local _ = arr[3] end end)
+    op("arr[i] write", function(n) for i = 1, n do arr[3] = i end end)
+    if pack then
+      local record = pack("<i4 i4 d", 1, 2, 3.5)
+      op("struct pack", function(n) for i = 1, n do pack("<i4 i4 d", i, 2, 3.5) end end)
+      op("struct unpack", function(n) for _ = 1, n do unpack("<i4 i4 d", record) end end)
+    end
+    op("buffer(64)", function(n) for _ = 1, n do floors.buffer(64) end end)
+  end
 elseif impl == "ffi" then
   local ffi = require "ffi"
   ffi.cdef [[
