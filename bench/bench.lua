@@ -1,8 +1,9 @@
 -- Times one implementation of the benchmark operations:
 --   lua bench.lua IMPL [N] [OP]
 -- IMPL is alien, plain (hand-written C binding), call (the same through
--- __call) or ffi (LuaJIT's FFI). Prints "op<TAB>ns per op" lines: the best of
--- several runs, less the cost of an empty loop of the same length. With
+-- __call, and the floors of the accessors and constructors) or ffi (LuaJIT's
+-- FFI). Prints "op<TAB>ns per op" lines: the best of several runs, less the
+-- cost of an empty loop of the same length. With
 -- BENCH_ONCE set it runs OP once with N iterations and prints nothing
 -- (for instruction counting under callgrind).
 local impl, N, only = arg[1], tonumber(arg[2]) or 1000000, arg[3]
@@ -57,12 +58,13 @@ elseif impl == "plain" or impl == "call" then
   package.cpath = (os.getenv("BENCH_FLOOR") or "bench/build/floor.so") .. ";" .. package.cpath
   local floors = require "floor"
   local floor = floors[impl]
-  local add1, addd, sum6, idp, slen, first, refinc, sum2d, mk2d, snprintf =
+  local add1, addd, sum6, idp, slen, first, refinc, calln, sum2d, mk2d, snprintf =
     floor.add1, floor.addd, floor.sum6, floor.idp, floor.slen, floor.first, floor.refinc,
-    floor.sum2d, floor.mk2d, floor.snprintf
+    floor.calln, floor.sum2d, floor.mk2d, floor.snprintf
   local block = io.stdout                         -- any full userdata: first() reads its first byte
   local s2 = floors.d2(1.5, 2.5)                  -- a struct d2 in a full userdata
-  local buf = floors.block(64)
+  local buf = floors.buffer(64)                   -- 64 bytes with get/set methods found by a C __index
+  local cb = function(x) return x end
   op("add1", function(n) for i = 1, n do add1(i) end end)
   op("addd", function(n) for i = 1, n do addd(i, 0.5) end end)
   op("sum6", function(n) for i = 1, n do sum6(i, 2, 3, 4, 5, 6) end end)
@@ -70,12 +72,25 @@ elseif impl == "plain" or impl == "call" then
   op("string arg", function(n) for _ = 1, n do slen("hello") end end)
   op("buffer arg", function(n) for _ = 1, n do first(block) end end)
   op("ref int", function(n) for i = 1, n do refinc(i) end end)
+  op("callback", function(n) calln(cb, n) end)
   op("struct byval", function(n) for _ = 1, n do sum2d(s2) end end)
   op("struct return", function(n) for i = 1, n do mk2d(i, 0.5) end end)
   op("snprintf", function(n) for i = 1, n do snprintf(buf, 64, "%d", i) end end)
-  if impl == "plain" then
-    local calln = require("floor").plain.calln
-    op("callback", function(n) calln(function(x) return x end, n) end)
+  if impl == "call" then
+    -- The accessors and constructors have one floor each (no __call form):
+    -- listed under call only, beside the call floor of the functions.
+    local arr = floors.array()                    -- 16 ints, C __index and __newindex
+    local pack, unpack = string.pack, string.unpack  -- Lua 5.3+: nil before
+    op("buf:get int", function(n) for _ = 1, n do buf:get(5, "int") end end)
+    op("buf:set int", function(n) for i = 1, n do buf:set(5, i, "int") end end)
+    op("arr[i] read", function(n) for _ = 1, n do local _ = arr[3] end end)
+    op("arr[i] write", function(n) for i = 1, n do arr[3] = i end end)
+    if pack then
+      local record = pack("<i4 i4 d", 1, 2, 3.5)
+      op("struct pack", function(n) for i = 1, n do pack("<i4 i4 d", i, 2, 3.5) end end)
+      op("struct unpack", function(n) for _ = 1, n do unpack("<i4 i4 d", record) end end)
+    end
+    op("buffer(64)", function(n) for _ = 1, n do floors.buffer(64) end end)
   end
 elseif impl == "ffi" then
   local ffi = require "ffi"
