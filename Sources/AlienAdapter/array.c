@@ -36,14 +36,45 @@ static int alien_array(lua_State *L) {
     return 1;
 }
 
-ALIEN_ENTRY(alien_array_get, alien_core_array_get)
+/* For arr[i] and arr[i] = v done here: the memory of element i (the number
+   at index 2) of the array at index 1, when its element is a number the
+   adapter converts itself (alien_array_head.kind) and i is in range;
+   NULL for anything else (the core then does it, with its errors). */
+static inline unsigned char *alien_array_direct(lua_State *L, int *kind) {
+    const alien_array_head *a = (const alien_array_head *)alien_toobject(L, 1, ALIEN_OBJECT_ARRAY, sizeof *a);
+    const alien_buffer_head *b;
+    int64_t index;
+    size_t size;
+    if (a == NULL || a->kind == 0) return NULL;
+    b = a->buffer;
+    if (b->data == NULL || !((const alien_settings *)b->settings)->direct || !alien_tointeger64(L, 2, &index))
+        return NULL;
+    size = alien_kind_size(a->kind);
+    if (index < 1 || (uint64_t)index > a->length) return NULL;
+    if (b->checked && a->offset + (uint64_t)index * size > b->size) return NULL;   /* resized since */
+    *kind = a->kind;
+    return (unsigned char *)b->data + a->offset + (size_t)(index - 1) * size;
+}
+
+ALIEN_ENTRY(alien_array_core_get, alien_core_array_get)
+
+/* arr[i] */
+static int alien_array_get(lua_State *L) {
+    int kind;
+    unsigned char *p = alien_array_direct(L, &kind);
+    if (p == NULL) return alien_array_core_get(L);
+    alien_kind_push(L, kind, p);
+    return 1;
+}
 ALIEN_ENTRY(alien_array_tostring, alien_core_array_tostring)
 ALIEN_ENTRY(alien_array_length, alien_core_array_length)
 
 /* arr[i] = v; a string or userdata whose address is stored is pinned in the uservalue. */
 static int alien_array_newindex(lua_State *L) {
     alien_value out[1];
-    int pin;
+    int pin, kind;
+    unsigned char *p = alien_array_direct(L, &kind);
+    if (p != NULL && lua_gettop(L) == 3 && alien_kind_to(L, 3, kind, p)) return 0;   /* a number: nothing to pin */
     lua_settop(L, 3);
     pin = alien_call(L, alien_core_array_set, out);
     alien_pushhidden(L, 1);

@@ -7,14 +7,23 @@ import AlienBridge
 struct ArrayObject: UserdataObject {
     static let objectKind = ALIEN_OBJECT_ARRAY
 
-    var object: alien_object_head
+    /// Shared with the adapter, which reads and writes numeric elements itself.
+    var head: alien_array_head
     /// The element type when it is a scalar (the fast path); `.void` for structs and unions.
     var type: AlienType
-    var length: Int
-    var buffer: UnsafeMutablePointer<BufferObject>
-    /// Where the elements start in the buffer (an array field of a struct starts inside it).
-    var offset: Int
     var element: CTypeRef
+
+    var length: Int {
+        get { head.length }
+        set { head.length = newValue }
+    }
+
+    var buffer: UnsafeMutablePointer<BufferObject> {
+        UnsafeMutableRawPointer(mutating: head.buffer).assumingMemoryBound(to: BufferObject.self)
+    }
+
+    /// Where the elements start in the buffer (an array field of a struct starts inside it).
+    var offset: Int { head.offset }
 
     /// Element `index` (1-based), checked against the length and against the
     /// buffer's size now (the buffer may have been resized since).
@@ -30,11 +39,13 @@ struct ArrayObject: UserdataObject {
     }
 
     init(type element: CTypeRef, length: Int, buffer: UnsafeMutablePointer<BufferObject>, offset: Int) {
-        object = ArrayObject.liveHead
         type = element.isScalar ? element.scalar : .void
-        self.length = length
-        self.buffer = buffer
-        self.offset = offset
+        head = alien_array_head()
+        head.object = ArrayObject.liveHead
+        head.kind = type.isInteger || type == .float || type == .double ? UInt8(type.kind) : 0
+        head.buffer = UnsafePointer(UnsafeRawPointer(buffer).assumingMemoryBound(to: alien_buffer_head.self))
+        head.length = length
+        head.offset = offset
         self.element = element
     }
 

@@ -306,6 +306,17 @@ typedef struct {
     int checked;               /* alien's own memory, whose size is known */
 } alien_buffer_head;
 
+/* The head of every array, for the adapter's direct arr[i] and arr[i] = v. */
+typedef struct {
+    alien_object_head object;
+    /* The element's kind when the adapter may read and write it itself (an
+       integer kind, FLOAT or DOUBLE: nothing to pin), else 0. */
+    unsigned char kind;
+    const alien_buffer_head *buffer;   /* the buffer the array views */
+    size_t length;             /* elements */
+    size_t offset;             /* where the elements start in the buffer, in bytes */
+} alien_array_head;
+
 /* ---- implemented by each adapter; none of them raises ---- */
 int alien_lua_gettop(lua_State *L);
 int alien_lua_type(lua_State *L, int idx);
