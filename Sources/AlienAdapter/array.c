@@ -138,6 +138,7 @@ static int alien_array_realloc(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)bytes);
     lua_replace(L, 2);
     if (alien_core_buffer_realloc(L, out) < 0) return alien_raise(L);
+    alien_buffer_on_heap(L, 1);
     alien_report_heap(L, (lua_Integer)bytes);
     alien_core_array_set_length(array, (size_t)length);
     for (i = length + 1; i <= old_length; i++) {

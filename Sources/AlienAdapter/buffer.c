@@ -5,22 +5,91 @@
  * including every error, by the core.
  */
 
-/* A new buffer on the stack, from the argument at `source` (0: zeroed bytes). */
-static void alien_newbuffer(lua_State *L, size_t block_size, int source) {
-    void *block = lua_newuserdata(L, block_size);
-    memset(block, 0, block_size);
-    alien_setmetatable(L, ALIEN_OBJECT_BUFFER);
-    alien_core_buffer_init(L, block, block_size, source);
-    ((alien_buffer_head *)block)->settings = alien_state_settings(L);
+/*
+ * A buffer's bytes live inside its userdata until realloc moves them to the
+ * heap; only then is there anything to free. Lua keeps every object whose
+ * metatable has __gc on a list of its own and runs its finaliser before
+ * freeing it, which costs about as much again as making the buffer. So a new
+ * buffer gets a copy of the buffer metatable without __gc (registry key
+ * ALIEN_BUFFER_INLINE_MT), and realloc gives it the one with __gc.
+ */
+#define ALIEN_BUFFER_INLINE_MT "alien_buffer.inline"
+
+/* Makes the inline buffers' metatable: the buffer metatable but for __gc. */
+static void alien_buffer_inline_metatable(lua_State *L) {
+    luaL_newmetatable(L, ALIEN_BUFFER_INLINE_MT);
+    luaL_getmetatable(L, alien_metatables[ALIEN_OBJECT_BUFFER]);
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), "__gc") == 0) { lua_pop(L, 1); continue; }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+    }
+    lua_pop(L, 2);
 }
 
-/* alien.buffer([size | string | lightuserdata]) */
+/* alien.buffer(n): a new buffer of n zeroed bytes on the stack, its head
+   written here (what the core's alien_core_buffer_init writes for zeroed
+   bytes: the bytes inline, right after the head), with the metatable at
+   stack index `metatable`. */
+static void alien_makezeroed(lua_State *L, size_t n, int metatable, const alien_settings *settings) {
+    size_t block_size = alien_core_buffer_block_size(n);
+    alien_buffer_head *b = (alien_buffer_head *)alien_newuserdata_bare(L, block_size);
+    alien_buffer_head head = { { ALIEN_OBJECT_MAGIC, ALIEN_OBJECT_BUFFER, { 0, 0, 0 } }, settings,
+                               (unsigned char *)b + (block_size - n), n, 1, ALIEN_STORAGE_INLINE };
+    *b = head;
+    memset(head.data, 0, n);
+    lua_pushvalue(L, metatable);
+    lua_setmetatable(L, -2);
+}
+
+/* A new buffer on the stack, from the argument at `source` (0: zeroed bytes),
+   with the metatable at stack index `metatable`. */
+static void alien_makebuffer(lua_State *L, size_t block_size, int source, int metatable, const alien_settings *settings) {
+    void *block = alien_newuserdata_bare(L, block_size);
+    memset(block, 0, block_size);
+    lua_pushvalue(L, metatable);
+    lua_setmetatable(L, -2);
+    alien_core_buffer_init(L, block, block_size, source);
+    ((alien_buffer_head *)block)->settings = settings;
+}
+
+/* A new buffer on the stack, from the argument at `source` (0: zeroed bytes). */
+static void alien_newbuffer(lua_State *L, size_t block_size, int source) {
+    const alien_settings *settings = alien_state_settings(L);
+    luaL_getmetatable(L, ALIEN_BUFFER_INLINE_MT);
+    alien_makebuffer(L, block_size, source, lua_gettop(L), settings);
+    lua_remove(L, -2);
+}
+
+/* alien.buffer([size | string | lightuserdata]); upvalues: the state's
+   settings, the inline buffers' metatable. */
 static int alien_buffer(lua_State *L) {
+    const alien_settings *settings = (const alien_settings *)lua_touserdata(L, lua_upvalueindex(1));
     size_t block_size;
+    int64_t n;
+    if (lua_type(L, 1) == LUA_TNUMBER && alien_tointeger64(L, 1, &n) && n >= 0 && n <= INT32_MAX) {
+        alien_makezeroed(L, (size_t)n, lua_upvalueindex(2), settings);
+        return 1;
+    }
     lua_settop(L, 1);
     if (alien_core_buffer_request(L, &block_size) < 0) return alien_raise(L);
-    alien_newbuffer(L, block_size, 1);
+    alien_makebuffer(L, block_size, 1, lua_upvalueindex(2), settings);
     return 1;
+}
+
+/* Pushes alien.buffer, with its upvalues. */
+static void alien_pushbufferconstructor(lua_State *L) {
+    alien_pushsettings(L);
+    luaL_getmetatable(L, ALIEN_BUFFER_INLINE_MT);
+    lua_pushcclosure(L, alien_buffer, 2);
+}
+
+/* The buffer at idx now has memory on the heap: it needs its finaliser. */
+static void alien_buffer_on_heap(lua_State *L, int idx) {
+    luaL_getmetatable(L, alien_metatables[ALIEN_OBJECT_BUFFER]);
+    lua_setmetatable(L, idx);
 }
 
 ALIEN_ENTRY(alien_buffer_byte, alien_core_buffer_byte)
@@ -44,6 +113,7 @@ static int alien_buffer_realloc(lua_State *L) {
     int n;
     lua_settop(L, 2);
     n = alien_run(L, alien_core_buffer_realloc);
+    alien_buffer_on_heap(L, 1);
     alien_report_heap(L, lua_tointeger(L, 2));
     return n;
 }

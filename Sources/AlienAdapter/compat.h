@@ -37,6 +37,13 @@ static lua_Number alien_tonumberx(lua_State *L, int idx, int *isnum) {
 #define alien_getuservalue(L, i) lua_getuservalue(L, i)
 #endif
 
+/* A full userdata with no user value (5.4 makes room for one by default). */
+#if LUA_VERSION_NUM >= 504
+#define alien_newuserdata_bare(L, size) lua_newuserdatauv(L, size, 0)
+#else
+#define alien_newuserdata_bare(L, size) lua_newuserdata(L, size)
+#endif
+
 /* A 64-bit integer as Lua holds it: an integer on 5.3+, a number before. */
 static inline void alien_pushint64(lua_State *L, int64_t i) {
 #if LUA_VERSION_NUM >= 503

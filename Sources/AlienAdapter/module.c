@@ -38,7 +38,6 @@ static int alien_table(lua_State *L) {
 
 static const luaL_Reg alien_module_functions[] = {
     {"load", alien_load},
-    {"buffer", alien_buffer},
     {"array", alien_array},
     {"memmove", alien_memmove},
     {"memset", alien_memset},
@@ -118,6 +117,7 @@ int luaopen_alien(lua_State *L) {
                        alien_function_methods, NULL);
     alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_BUFFER], alien_buffer_metamethods,
                        alien_buffer_methods, alien_buffer_index);
+    alien_buffer_inline_metatable(L);
     alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_ARRAY], alien_array_metamethods,
                        alien_array_methods, alien_array_index);
     alien_newmetatable(L, alien_metatables[ALIEN_OBJECT_INSTANCE], alien_instance_metamethods, NULL, NULL);
@@ -133,6 +133,8 @@ int luaopen_alien(lua_State *L) {
 
     lua_newtable(L);                        /* the module */
     alien_setfuncs(L, alien_module_functions);
+    alien_pushbufferconstructor(L);
+    lua_setfield(L, -2, "buffer");
     lua_pushliteral(L, ALIEN_VERSION);
     lua_setfield(L, -2, "version");
     lua_pushliteral(L, ALIEN_PLATFORM);

@@ -232,7 +232,7 @@ static int alien_struct_new(lua_State *L) {
     const alien_ctype *type = alien_checkctype(L, 1);
     lua_settop(L, 2);
     if (lua_isnil(L, 2) || lua_type(L, 2) == LUA_TLIGHTUSERDATA) {
-        lua_pushcfunction(L, alien_buffer);
+        alien_pushbufferconstructor(L);
         if (lua_isnil(L, 2)) alien_pushint64(L, (int64_t)type->size); else lua_pushvalue(L, 2);
         lua_call(L, 1, 1);                  /* 3: the buffer */
     } else {

@@ -9,13 +9,18 @@ struct BufferObject: UserdataObject {
     static let objectKind = ALIEN_OBJECT_BUFFER
 
     enum Storage: UInt8 {
-        case inline, heap, foreign
+        case inline = 0, heap = 1, foreign = 2   // ALIEN_STORAGE_*
     }
 
-    /// Shared with the adapter, which reads it at the start of the block (a test checks the offset).
+    /// Shared with the adapter, which reads it at the start of the block (a test
+    /// checks the offset), and writes it for a new zeroed buffer (buffer.c).
     var head: alien_buffer_head
     var storage: Storage {
-        didSet { head.checked = storage == .foreign ? 0 : 1 }
+        get { Storage(rawValue: head.storage) ?? .foreign }
+        set {
+            head.storage = newValue.rawValue
+            head.checked = newValue == .foreign ? 0 : 1
+        }
     }
 
     init(data: UnsafeMutableRawPointer?, size: Int, storage: Storage) {
@@ -23,7 +28,6 @@ struct BufferObject: UserdataObject {
         head.object = BufferObject.liveHead
         head.data = data
         head.size = size
-        head.checked = storage == .foreign ? 0 : 1
         self.storage = storage
     }
 

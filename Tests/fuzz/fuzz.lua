@@ -732,7 +732,9 @@ metatargets("function", alien.default.abs, G_function, {
   types = { function() if chance(25) then return G_typelist() end return G_typename() end, G_typename, G_typename, G_typename },
 }, {})
 local foreign_self = { mem = { 1 }, len = { 2 } }
-metatargets("buffer", b16, G_buffer, {
+local heap16 = alien.buffer(16)   -- on the heap: its metatable has the finaliser an inline buffer's lacks
+heap16:realloc(16)
+metatargets("buffer", heap16, G_buffer, {
   __index = { G_offset }, __newindex = { G_offset, G_number }, __len = {}, __tostring = {}, __gc = {},
   strlen = {}, len = {}, tostring = { G_size, G_offset }, topointer = { G_offset }, tooffset = { G_lud },
   get = { G_offset, G_typename }, set = { G_offset, G_value, G_typename }, realloc = { G_size },

@@ -112,6 +112,7 @@ test("buffers and functions as pointer and string arguments: direct agrees with 
   alien.directcalls(true)
   -- a finalized buffer is refused on both paths
   local dead = alien.buffer(4)
+  dead:realloc(4)                                 -- on the heap: it has a finaliser
   getmetatable(dead).__gc(dead)
   raises(function() p(dead) end, "bad argument #1 to 'tl_pointer'")
 end)

@@ -275,6 +275,7 @@ end)
 test("an object finalized by hand is never taken for memory", function()
   local buf = alien.buffer(32)
   local arr = alien.array("short", 4, buf)
+  buf:realloc(32)                                 -- on the heap: a buffer with a finaliser
   getmetatable(buf).__gc(buf)
   raises(function() alien.memset(buf, 16, 17) end, "pointer expected")
   raises(function() alien.memmove(alien.buffer(8), buf, 4) end, "pointer expected")

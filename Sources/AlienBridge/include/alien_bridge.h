@@ -297,13 +297,22 @@ typedef struct {
     size_t functions;
 } alien_library_head;
 
-/* The head of every buffer, for the adapter's direct buf:get and buf:set. */
+/* Where a buffer's bytes are. */
+enum {
+    ALIEN_STORAGE_INLINE = 0,  /* in the userdata, after the head (a new buffer: zeroed memory says so) */
+    ALIEN_STORAGE_HEAP = 1,    /* malloc'd by realloc: freed by __gc */
+    ALIEN_STORAGE_FOREIGN = 2  /* somebody else's memory (alien.buffer(pointer)): size unknown */
+};
+
+/* The head of every buffer, for the adapter's direct buf:get and buf:set
+   (and its making of new zeroed buffers, buffer.c). */
 typedef struct {
     alien_object_head object;
     const void *settings;      /* as in alien_function_head */
     void *data;
     size_t size;
-    int checked;               /* alien's own memory, whose size is known */
+    int checked;               /* alien's own memory, whose size is known (storage is not FOREIGN) */
+    unsigned char storage;     /* ALIEN_STORAGE_* */
 } alien_buffer_head;
 
 /* The head of every array, for the adapter's direct arr[i] and arr[i] = v. */
