@@ -100,6 +100,8 @@ awk -F'\t' -v unit="$unit" '
     for (i = 1; i <= n; i++) {
       split(order[i], k, SUBSEP); t = k[1]; o = k[2]
       a = v[t, "alien", o]; p = v[t, "plain", o]; c = v[t, "call", o]
+      if (o == "add1 bound") { p = v[t, "plain", "add1"]; c = v[t, "call", "add1"] }          # f:bind() of the same
+      if (o == "buffer bound") { p = v[t, "plain", "buffer arg"]; c = v[t, "call", "buffer arg"] }
       printf "%-7s %-14s %9s %9s %9s %9s %9s %9s %9s\n", t, o, show(a), show(p), show(c), ratio(a, c), ratio(a, p),
              show(v[t, "ffi", o]), show(v[t, "ffi-joff", o])
     }

@@ -45,7 +45,7 @@ typedef double (*alien_d7)(double, double, double, double, double, double, doubl
 typedef double (*alien_d8)(double, double, double, double, double, double, double, double);
 
 /* Calls through a typed pointer; the result is in *ri or *rd, by the result kind. */
-static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, const double *d,
+static inline __attribute__((always_inline)) void alien_direct_invoke(const alien_function_head *f, const int64_t *a, const double *d,
                                 int64_t *ri, double *rd) {
     void *p = f->address;
     int dr = f->result == ALIEN_KIND_DOUBLE;
@@ -88,7 +88,7 @@ static void alien_direct_invoke(const alien_function_head *f, const int64_t *a, 
 /* Pushes a direct call's result (one value). One switch, generated from the
    kind table, narrows it (U64 is pushed as unsigned: on Luas without
    integers that differs). */
-static inline int alien_direct_pushresult(lua_State *L, int result, int64_t ri, double rd) {
+static inline __attribute__((always_inline)) int alien_direct_pushresult(lua_State *L, int result, int64_t ri, double rd) {
     switch (result) {
     case ALIEN_KIND_VOID: lua_pushnil(L); return 1;   /* one nil, as the original returned */
     case ALIEN_KIND_DOUBLE: lua_pushnumber(L, (lua_Number)rd); return 1;
@@ -135,9 +135,10 @@ static inline int alien_direct_object(lua_State *L, int idx, int kind, int64_t *
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-/* A call by the direct plan of f (the function at index 1); -1 when an
+/* A call by the direct plan of f, its arguments from stack index `first`
+   on (2 after the function object, 1 in a bound function); -1 when an
    argument is not of the plain kind the plan expects. */
-static int alien_direct_call(lua_State *L, const alien_function_head *f) {
+static inline __attribute__((always_inline)) int alien_direct_call(lua_State *L, const alien_function_head *f, int first) {
     int64_t a[ALIEN_DIRECT_MAXINTEGERS], ri = 0;
     double d[ALIEN_DIRECT_MAXDOUBLES], rd = 0;
     alien_frame frame;
@@ -147,20 +148,20 @@ static int alien_direct_call(lua_State *L, const alien_function_head *f) {
     unsigned char referent[ALIEN_DIRECT_MAXINTEGERS];
     if (f->direct == ALIEN_DIRECT_INTEGERS) {
         for (i = 0; i < f->count; i++)
-            if (!alien_kind_tointeger(L, i + 2, f->argument[i], &a[i])
-                && !alien_direct_object(L, i + 2, f->argument[i], &a[i])) return -1;
+            if (!alien_kind_tointeger(L, i + first, f->argument[i], &a[i])
+                && !alien_direct_object(L, i + first, f->argument[i], &a[i])) return -1;
     } else if (f->direct == ALIEN_DIRECT_DOUBLES) {
         for (i = 0; i < f->count; i++)
-            if (!alien_kind_todouble(L, i + 2, &d[i])) return -1;
+            if (!alien_kind_todouble(L, i + first, &d[i])) return -1;
     } else {                                   /* REFS: a slot for each ref */
         for (i = 0; i < f->count; i++) {
             int kind = f->argument[i];
             if (kind & ALIEN_DIRECT_REF) {
-                if (!alien_kind_to(L, i + 2, kind & ~ALIEN_DIRECT_REF, &slots[refs])) return -1;
+                if (!alien_kind_to(L, i + first, kind & ~ALIEN_DIRECT_REF, &slots[refs])) return -1;
                 a[i] = (int64_t)(intptr_t)&slots[refs];
                 referent[refs++] = (unsigned char)(kind & ~ALIEN_DIRECT_REF);
-            } else if (!alien_kind_tointeger(L, i + 2, kind, &a[i])
-                       && !alien_direct_object(L, i + 2, kind, &a[i])) {
+            } else if (!alien_kind_tointeger(L, i + first, kind, &a[i])
+                       && !alien_direct_object(L, i + first, kind, &a[i])) {
                 return -1;
             }
         }

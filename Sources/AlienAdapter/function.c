@@ -38,10 +38,34 @@ static int alien_function_call(lua_State *L) {
     /* A function with a plan has had types(), so it was settled (it has settings). */
     if (f != NULL && f->direct != ALIEN_DIRECT_NONE && lua_gettop(L) == f->count + 1
         && ((const alien_settings *)f->settings)->direct) {
-        int n = alien_direct_call(L, f);
+        int n = alien_direct_call(L, f, 2);
         if (n >= 0) return n;
     }
     return alien_core_function_call(L, f);
+}
+
+/* A bound function, f:bind()'s result: a plain C function with the function
+   object as its upvalue, so a call skips the __call metamethod and the check
+   of what was called. Anything the direct plan does not take goes to the
+   core as a call of the object itself would. */
+static int alien_bound_call(lua_State *L) {
+    const alien_function_head *f = (const alien_function_head *)lua_touserdata(L, lua_upvalueindex(1));
+    /* f:types() may have changed the plan since bind(); a finalized object has none */
+    if (f->direct != ALIEN_DIRECT_NONE && lua_gettop(L) == f->count && ((const alien_settings *)f->settings)->direct) {
+        int n = alien_direct_call(L, f, 1);
+        if (n >= 0) return n;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    return alien_core_function_call(L, f);
+}
+
+/* f:bind() */
+static int alien_function_bind(lua_State *L) {
+    alien_checkobject(L, 1, ALIEN_OBJECT_FUNCTION);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, alien_bound_call, 1);
+    return 1;
 }
 
 /* Lays the stack out as [f, ret, abi, arg1, ..., argN] for either form of
@@ -151,5 +175,6 @@ static const luaL_Reg alien_function_metamethods[] = {
 
 static const luaL_Reg alien_function_methods[] = {
     {"types", alien_function_types},
+    {"bind", alien_function_bind},
     {NULL, NULL}
 };

@@ -153,3 +153,55 @@ test("ref arguments: direct agrees with libffi", function()
   eq(ok3, true); eq(void, nil); eq(doubled, 41)
   raises(function() twice({}) end, "bad argument #1 to 'tl_ref_int'")
 end)
+
+-- f:bind(): a plain C function calling f, without the __call metamethod.
+test("a bound function gives what the function gives, values, refs, buffers and errors alike", function()
+  local cases = {
+    { "tl_int", { "int", "int" }, { 0, 1, -1, 2^31 - 1, -2^31, 2^31, 2.5, "12", "x", nil, {} } },
+    { "tl_uint", { "uint", "uint" }, { 0, -1, 2^32 - 1, 2^32, 1.5 } },
+    { "tl_halve", { "double", "long" }, { 7, -7, 2^40 } },
+    { "tl_dsum8", { "double", "double", "double", "double", "double", "double", "double", "double", "double" }, { 1.5 } },
+    { "tl_pointer", { "pointer", "pointer" }, { alien.buffer(4), nil, "str", 3 } },
+    { "tl_strlen", { "int", "string" }, { "hello", alien.buffer("abc"), 12, nil } },
+  }
+  local function outcome(f, ...)
+    local r = { pcall(f, ...) }
+    for i = 1, #r do r[i] = tostring(r[i]) end
+    return table.concat(r, ",")
+  end
+  for _, c in ipairs(cases) do
+    local f = lib[c[1]]
+    f:types((unpack or table.unpack)(c[2]))
+    local bound = f:bind()
+    eq(type(bound), "function")
+    for _, direct in ipairs { true, false } do
+      alien.directcalls(direct)
+      for i = 1, #c[3] + 1 do
+        local v = c[3][i]
+        local n = c[1] == "tl_dsum8" and 8 or 1
+        local args = {}
+        for k = 1, n do args[k] = v end
+        local u = unpack or table.unpack
+        eq(outcome(bound, u(args, 1, n)), outcome(f, u(args, 1, n)), c[1] .. "(" .. tostring(v) .. ")")
+      end
+      eq(outcome(bound), outcome(f), c[1] .. " with no arguments")
+    end
+    alien.directcalls(true)
+  end
+  local refinc = lib.tl_ref_int
+  refinc:types("void", "ref int")
+  eq(outcome(refinc:bind(), 41), outcome(refinc, 41))
+end)
+
+test("a bound function follows f:types() and keeps f alive", function()
+  local f = lib.tl_int
+  f:types("int", "int")
+  local bound = f:bind()
+  eq(bound(70000), 70000)
+  f:types("short", "int")                           -- the same C function, its result read narrower
+  eq(bound(70000), 4464)
+  f = nil
+  collectgarbage(); collectgarbage()
+  eq(bound(70001), 4465)
+  raises(function() alien.default.abs.bind(42) end, "alien_function expected")
+end)
