@@ -194,14 +194,16 @@ test("a bound function gives what the function gives, values, refs, buffers and 
 end)
 
 test("a bound function follows f:types() and keeps f alive", function()
-  local f = lib.tl_int
-  f:types("int", "int")
-  local bound = f:bind()
-  eq(bound(70000), 70000)
-  f:types("short", "int")                           -- the same C function, its result read narrower
-  eq(bound(70000), 4464)
-  f = nil
+  local bound
+  do
+    local f = alien.funcptr(lib.tl_int)             -- an object nothing else holds
+    f:types("int", "int")
+    bound = f:bind()
+    eq(bound(70000), 70000)
+    f:types("short", "int")                         -- the same C function, its result read narrower
+    eq(bound(70000), 4464)
+  end
   collectgarbage(); collectgarbage()
-  eq(bound(70001), 4465)
+  eq(bound(70001), 4465, "the function object lives as long as the bound function")
   raises(function() alien.default.abs.bind(42) end, "alien_function expected")
 end)
