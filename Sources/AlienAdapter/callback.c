@@ -64,7 +64,7 @@ static inline int alien_callback_is_direct(const alien_function_head *f) {
 /* The Lua function's result (at idx, the top of the stack) written for C as
    a direct plan's kind; 0 when the value is not of the plain kind (the core
    then converts it, with its errors). Integers are widened to a full register. */
-static inline int alien_callback_result_direct(lua_State *L, int idx, int kind, void *result) {
+static inline __attribute__((always_inline)) int alien_callback_result_direct(lua_State *L, int idx, int kind, void *result) {
     int64_t v;
     if (kind == ALIEN_KIND_VOID) return 1;
     if (kind == ALIEN_KIND_DOUBLE) return alien_kind_todouble(L, idx, (double *)result);
@@ -141,9 +141,10 @@ typedef struct {
     const double *doubles;
 } alien_callback_arguments;
 
-static void alien_callback_run(alien_frame *frame, void *callback, const alien_callback_arguments *arguments,
-                               void *result);
-static void alien_callback_invoke(void *callback, const alien_callback_arguments *arguments, void *result);
+static inline __attribute__((always_inline)) void alien_callback_run(alien_frame *frame, void *callback,
+    const alien_callback_arguments *arguments, void *result);
+static inline __attribute__((always_inline)) void alien_callback_invoke(void *callback,
+    const alien_callback_arguments *arguments, void *result);
 
 void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
     alien_callback_arguments from_libffi = { arguments, NULL, NULL };
@@ -151,7 +152,10 @@ void alien_lua_invoke_callback(void *callback, void **arguments, void *result) {
 }
 
 /* A call from C of the callback, its result written at `result`. */
-static void alien_callback_invoke(void *callback, const alien_callback_arguments *arguments, void *result) {
+/* (Inlined into its two callers, libffi's entry above and the typed
+   trampolines' in trampoline.c: a callback is on the hot path of C code.) */
+static inline __attribute__((always_inline)) void alien_callback_invoke(void *callback,
+    const alien_callback_arguments *arguments, void *result) {
     alien_frame *frame = alien_top_frame;
     /* No alien call running on this thread to run Lua on, or one failed already. */
     if (frame == NULL || frame->failed) return;
@@ -175,8 +179,8 @@ static void alien_callback_invoke(void *callback, const alien_callback_arguments
 }
 
 /* Runs the callback's Lua function for C on the frame's Lua thread. */
-static void alien_callback_run(alien_frame *frame, void *callback, const alien_callback_arguments *arguments,
-                               void *result) {
+static inline __attribute__((always_inline)) void alien_callback_run(alien_frame *frame, void *callback,
+    const alien_callback_arguments *arguments, void *result) {
     const alien_function_head *f = (const alien_function_head *)callback;
     alien_invocation invocation;
     lua_State *L = frame->L;
