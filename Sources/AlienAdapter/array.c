@@ -40,7 +40,7 @@ static int alien_array(lua_State *L) {
    at index 2) of the array at index 1, when its element is a number the
    adapter converts itself (alien_array_head.kind) and i is in range;
    NULL for anything else (the core then does it, with its errors). */
-static inline unsigned char *alien_array_direct(lua_State *L, int *kind) {
+static inline __attribute__((always_inline)) unsigned char *alien_array_direct(lua_State *L, int *kind) {
     const alien_array_head *a = (const alien_array_head *)alien_toobject(L, 1, ALIEN_OBJECT_ARRAY, sizeof *a);
     const alien_buffer_head *b;
     int64_t index;

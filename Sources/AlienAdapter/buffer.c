@@ -137,7 +137,7 @@ static inline int alien_buffer_kind(alien_settings *settings, const char *name, 
    at index 2 of alien's own buffer at index 1, with the type named at index
    `type_index` (default char); NULL when anything is not plain (the core
    then does it, with its errors). */
-static unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kind) {
+static inline __attribute__((always_inline)) unsigned char *alien_buffer_direct(lua_State *L, int type_index, int *kind) {
     const alien_buffer_head *b;
     int64_t offset;
     size_t size;
