@@ -6,6 +6,9 @@
 #   bench/run.sh [--callgrind] [TAG...]
 # --callgrind counts instructions per operation instead (valgrind; stable on
 # a noisy machine), less those of an empty loop of the same length.
+# BENCH_ONLY, an extended regular expression, keeps only the operations whose
+# names match it (e.g. BENCH_ONLY='^struct (un)?pack$'), and leaves out the
+# require and cdef timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ci/lua-for-tag.sh
@@ -41,14 +44,20 @@ instructions() { # lua impl op
   echo "$best"
 }
 
+only=${BENCH_ONLY:-}
+keep() { # "op<TAB>..." lines whose op matches BENCH_ONLY
+  if [ -n "$only" ]; then awk -F'\t' -v re="$only" '$1 ~ re'; else cat; fi
+}
+
 measure() { # lua impl -> "op<TAB>value" lines
   local lua=$1 impl=$2
   if [ "$mode" = time ]; then
-    "$lua" bench/bench.lua "$impl" "$N"
+    "$lua" bench/bench.lua "$impl" "$N" | keep
   else
     local base ops op
+    ops=$("$lua" bench/bench.lua "$impl" 1 | keep | cut -f1)
+    [ -n "$ops" ] || return 0
     base=$(instructions "$lua" "$impl" empty)
-    ops=$("$lua" bench/bench.lua "$impl" 1 | cut -f1)
     while IFS= read -r op; do
       local total
       total=$(instructions "$lua" "$impl" "$op")
@@ -75,7 +84,7 @@ for tag in "${tags[@]}"; do
       luajit -joff bench/bench.lua ffi "$N" | sed "s/^/$tag\tffi-joff\t/" >> "$results"
     fi
   fi
-  if [ "$mode" = time ]; then   # require "alien": 20 fresh processes with it, 20 without
+  if [ "$mode" = time ] && [ -z "$only" ]; then   # require "alien": 20 fresh processes with it, 20 without
     t0=$(date +%s%N); for _ in $(seq 20); do "$lua" -e '' ; done; t1=$(date +%s%N)
     for _ in $(seq 20); do "$lua" -e 'require "alien"'; done; t2=$(date +%s%N)
     awk -v a="$t0" -v b="$t1" -v c="$t2" -v t="$tag" 'BEGIN { printf "%s\talien\trequire (ms)\t%.2f\n", t, ((c - b) - (b - a)) / 20 / 1e6 }' >> "$results"

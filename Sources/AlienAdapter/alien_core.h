@@ -60,7 +60,7 @@ int alien_core_unpack_count(lua_State *L, int type, size_t *count, void **pointe
 alien_value alien_core_unpack_value(const void *pointer, int type, size_t i);
 int alien_core_type_code(const char *name);
 
-int alien_core_struct_pack(lua_State *L, alien_value *out, void *space, size_t capacity, size_t *needed, int last);
+int alien_core_struct_pack(lua_State *L, void *space, size_t capacity, size_t *length, int last);
 int alien_core_struct_unpack(lua_State *L, alien_value *out, size_t capacity, size_t *needed);
 int alien_core_struct_size(lua_State *L, alien_value *out);
 int alien_core_struct_offset(lua_State *L, alien_value *out);

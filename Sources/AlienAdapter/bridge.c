@@ -29,6 +29,15 @@ int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n) {
     return 2;
 }
 
+int alien_lua_tointeger(lua_State *L, int idx, int64_t *i) { return alien_tointeger64(L, idx, i); }
+
+int alien_lua_tonumber(lua_State *L, int idx, double *n) {
+    int ok;
+    lua_Number number = alien_tonumberx(L, idx, &ok);
+    *n = (double)number;
+    return ok;
+}
+
 const char *alien_lua_tostring(lua_State *L, int idx, size_t *len) {
     if (lua_type(L, idx) != LUA_TSTRING) return NULL;
     return lua_tolstring(L, idx, len);

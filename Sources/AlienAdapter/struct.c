@@ -13,19 +13,19 @@
    name -> field number, which the core turns into the field's type and offset. */
 static const char alien_fields_key = 0;
 
-/* pack(fmt, ...): small results are packed on the C stack; larger ones into
-   a userdata the size the core asks for. */
+/* pack(fmt, ...): packed on the C stack when the result fits there (the
+   core packs and measures in one walk of the format); a larger result is
+   packed again into a userdata of the size the core asks for. */
 static int alien_struct_pack(lua_State *L) {
     char scratch[512];
-    alien_value out[1];
     void *space = scratch;
-    size_t capacity = sizeof scratch, needed = 0;
+    size_t capacity = sizeof scratch, length = 0;
     int n, last = lua_gettop(L);
     for (;;) {
-        n = alien_core_struct_pack(L, out, space, capacity, &needed, last);
+        n = alien_core_struct_pack(L, space, capacity, &length, last);
         if (n == ALIEN_NEEDSPACE) {
-            space = lua_newuserdata(L, needed);
-            capacity = needed;
+            space = lua_newuserdata(L, length);
+            capacity = length;
         } else if (n <= ALIEN_TOSTRING_BASE) {
             lua_tolstring(L, ALIEN_TOSTRING_BASE - n, NULL);
         } else {
@@ -33,19 +33,21 @@ static int alien_struct_pack(lua_State *L) {
         }
     }
     if (n < 0) return alien_raise(L);
-    return alien_push(L, out, n);
+    lua_pushlstring(L, (const char *)space, length);
+    return 1;
 }
 
-/* unpack(fmt, data [, size] [, pos]) */
+/* unpack(fmt, data [, size] [, pos]): arguments past the fourth are ignored
+   (the core reads none of them), absent ones are nil to it. */
 static int alien_struct_unpack(lua_State *L) {
     alien_value scratch[ALIEN_MAXRESULTS];
     alien_value *out = scratch;
     size_t capacity = ALIEN_MAXRESULTS, needed = 0;
     int n;
-    lua_settop(L, 4);
     for (;;) {
         n = alien_core_struct_unpack(L, out, capacity, &needed);
         if (n != ALIEN_NEEDSPACE) break;
+        if (lua_gettop(L) < 4) lua_settop(L, 4);   /* the room goes above the arguments */
         out = (alien_value *)lua_newuserdata(L, needed * sizeof(alien_value));
         capacity = needed;
     }

@@ -85,6 +85,7 @@ extension LuaStack {
     }
 
     /// The format string of an `alien.struct` function (stack index 1).
+    @inline(__always)
     func formatArgument(of function: StaticString) throws(AlienError) -> UnsafeRawBufferPointer {
         guard let format = bytes(at: 1) else {
             throw .wrongType(1, of: .named(function), expected: "format string", got: typeName(at: 1))

@@ -81,6 +81,10 @@ struct LuaStack {
     /// integers, truncated toward zero (and wrapped) for floats.
     @inline(__always)
     func integer(at index: Int32) -> Int64? {
+        // One bridge call for an integer (or an integral float or numeric
+        // string), the value the general case below gives it too.
+        var exact: Int64 = 0
+        if alien_lua_tointeger(state, index, &exact) != 0 { return exact }
         switch numeric(at: index) {
         case .integer(let integer)?: return integer
         case .float(let number)?: return wrappingInteger(number)
@@ -113,13 +117,13 @@ struct LuaStack {
     @inline(__always)
     func zeroIfNil(at index: Int32) -> Int64? { type(at: index) == ALIEN_TNIL ? 0 : nil }
 
+    /// A number value as a double: an integer converted (rounded to nearest),
+    /// numeric strings converted by Lua's rules. One bridge call: Lua's own
+    /// lua_tonumber gives exactly that.
     @inline(__always)
     func number(at index: Int32) -> Double? {
-        switch numeric(at: index) {
-        case .integer(let integer)?: return Double(integer)
-        case .float(let number)?: return number
-        case nil: return nil
-        }
+        var number: Double = 0
+        return alien_lua_tonumber(state, index, &number) != 0 ? number : nil
     }
 
     /// The address of a light userdata, or the block of a full one (else nil).

@@ -3,66 +3,105 @@ import AlienBridge
 
 /// `alien.struct`: pack, unpack, size and offset over StructFormat.
 enum StructPacking {
-    /// Packs the values at stack indexes 2...last; measures only when `memory` is nil.
-    /// Returns the packed size.
-    static func pack(_ stack: LuaStack, last: Int32, into memory: UnsafeMutableRawPointer?) throws(AlienError) -> Int {
+    /// Packs the values at stack indexes 2...last into `space`, in one walk of
+    /// the format. Returns the packed size. When that is more than `capacity`,
+    /// the walk went on from the first item that did not fit only measuring
+    /// (and checking the values), nothing was written past `capacity`, and the
+    /// caller packs again into as much room as the size says.
+    static func pack(_ stack: LuaStack, last: Int32, into space: UnsafeMutableRawPointer,
+                     capacity: Int) throws(AlienError) -> Int {
         var reader = StructFormat(try stack.formatArgument(of: "pack"), function: "pack")
         var position = 0
         var argument: Int32 = 2
-        func missing(_ expected: StaticString) -> AlienError {
-            .wrongType(Int(argument), of: "pack", expected: expected, got: argument > last ? .noValue : stack.typeName(at: argument))
-        }
         while let item = try reader.next() {
-            let padding = item.padding(at: position)
-            if let memory { memset(memory + position, 0, padding) }
-            position += padding
-            let target = memory.map { $0 + position }
+            let start = position + item.padding(at: position)
             var size = item.size
+            // The item's bytes: the low `size` bytes of `bits`, or (c and s) `size` bytes at `bytes`.
+            var bits: UInt64 = 0
+            var bytes: UnsafeRawPointer? = nil
+            var bigEndian = item.bigEndian
             switch item.kind {
             case .padding:
-                target?.storeBytes(of: 0, as: UInt8.self)
+                break
             case .integer(_):
-                guard argument <= last, let value = stack.integer(at: argument) else { throw missing("number") }
-                if let target { StructIntegers.store(value, size: size, bigEndian: item.bigEndian, to: target) }
-                argument += 1
-            case .float, .double:
-                guard argument <= last, let value = stack.number(at: argument) else { throw missing("number") }
-                if let target {
-                    let bits = item.kind == .float ? UInt64(Float(value).bitPattern) : value.bitPattern
-                    StructIntegers.store(Int64(bitPattern: bits), size: size, bigEndian: item.bigEndian, to: target)
+                guard argument <= last, let value = stack.integer(at: argument) else {
+                    throw missing(stack, argument, last: last, expected: "number")
                 }
+                bits = UInt64(bitPattern: value)
+                argument += 1
+            case .float:
+                guard argument <= last, let value = stack.number(at: argument) else {
+                    throw missing(stack, argument, last: last, expected: "number")
+                }
+                bits = UInt64(Float(value).bitPattern)
+                argument += 1
+            case .double:
+                guard argument <= last, let value = stack.number(at: argument) else {
+                    throw missing(stack, argument, last: last, expected: "number")
+                }
+                bits = value.bitPattern
                 argument += 1
             case .chars, .string:
-                guard argument <= last else { throw missing("string") }
+                guard argument <= last else { throw missing(stack, argument, last: last, expected: "string") }
                 if stack.type(at: argument) == ALIEN_TNUMBER { throw .convertToString(argument) }
-                guard let string = stack.bytes(at: argument), let bytes = string.baseAddress else { throw missing("string") }
+                guard let string = stack.bytes(at: argument), let base = string.baseAddress else {
+                    throw missing(stack, argument, last: last, expected: "string")
+                }
                 let length = string.count
                 if item.kind == .string {
                     size = length + 1
-                    if let target { memcpy(target, bytes, length); target.storeBytes(of: 0, toByteOffset: length, as: UInt8.self) }
                 } else {
                     if size == 0 { size = length }
                     guard length >= size else {
                         throw .badArgument(Int(argument), of: "pack", .stringTooShort(length: length, chars: size))
                     }
-                    if let target { memcpy(target, bytes, size) }
                 }
+                bytes = base
                 argument += 1
             case .pointer:
-                guard argument <= last else { throw missing("pointer") }
+                guard argument <= last else { throw missing(stack, argument, last: last, expected: "pointer") }
                 let pointer: UnsafeMutableRawPointer?
                 switch stack.type(at: argument) {
                 case ALIEN_TNIL: pointer = nil
                 case ALIEN_TLIGHTUSERDATA, ALIEN_TUSERDATA: pointer = Memory.address(of: argument, in: stack)
-                default: throw missing("pointer")
+                default: throw missing(stack, argument, last: last, expected: "pointer")
                 }
-                target?.storeBytes(of: pointer, as: UnsafeMutableRawPointer?.self)
+                bits = UInt64(UInt(bitPattern: pointer))
+                bigEndian = StructFormat.nativeBigEndian     // a pointer is stored as C has it
                 argument += 1
             }
-            position += size
-            guard position <= StructFormat.sizeLimit else { throw .packTooLarge }
+            let end = start + size
+            guard end <= StructFormat.sizeLimit else { throw .packTooLarge }
+            if end <= capacity {
+                if start > position { memset(space + position, 0, start - position) }
+                if let bytes {
+                    if item.kind == .string {
+                        memcpy(space + start, bytes, size - 1)
+                        space.storeBytes(of: 0, toByteOffset: end - 1, as: UInt8.self)
+                    } else {
+                        memcpy(space + start, bytes, size)
+                    }
+                } else {
+                    StructIntegers.store(bits: bits, size: size, bigEndian: bigEndian, to: space + start)
+                }
+            }
+            position = end
         }
         return position
+    }
+
+    /// The error for a missing or wrong value at `argument`.
+    static func missing(_ stack: LuaStack, _ argument: Int32, last: Int32, expected: StaticString) -> AlienError {
+        .wrongType(Int(argument), of: "pack", expected: expected, got: argument > last ? .noValue : stack.typeName(at: argument))
+    }
+
+    /// What unpack's argument `index` (2 to 4) is, for a message: an absent
+    /// one is nil, as unpack takes its four arguments (the messages say so
+    /// since the adapter used to fill them in with nil first).
+    static func argumentType(_ stack: LuaStack, at index: Int32) -> AlienError.Got {
+        guard stack.type(at: index) == ALIEN_TNONE else { return stack.typeName(at: index) }
+        let name: StaticString = "nil"
+        return .type(UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self))
     }
 
     /// The data unpack reads: a string, a buffer (size optional) or light userdata (size required),
@@ -83,7 +122,7 @@ enum StructPacking {
                 count = Int64(known)
             } else {
                 guard let size = stack.exactInteger(at: 3), size >= 0 else {
-                    throw .wrongType(3, of: "unpack", expected: "size of the data", got: stack.typeName(at: 3))
+                    throw .wrongType(3, of: "unpack", expected: "size of the data", got: argumentType(stack, at: 3))
                 }
                 count = size
                 // alien's own objects and other full userdata have a known size: never read past it
@@ -93,7 +132,7 @@ enum StructPacking {
             }
             return (UnsafeRawPointer(address), Int(count), 4)
         default:
-            throw .wrongType(2, of: "unpack", expected: "string, buffer or light userdata", got: stack.typeName(at: 2))
+            throw .wrongType(2, of: "unpack", expected: "string, buffer or light userdata", got: argumentType(stack, at: 2))
         }
     }
 
@@ -121,18 +160,19 @@ enum StructPacking {
             }
             guard size <= count - position else { throw .dataTooShort(needed: size, position: position + 1, count: count) }
             let memory = data + position
-            var value: alien_value?
+            var value = alien_value()
             switch item.kind {
             case .padding:
-                value = nil
+                position += size
+                continue
             case .integer(let signed):
-                let integer = StructIntegers.load(size: size, bigEndian: item.bigEndian, signed: signed, from: memory)
-                value = CToLua.integerValue(integer, of: signed || size < 8 ? .longlong : .ulonglong)
+                value.v.i = StructIntegers.load(size: size, bigEndian: item.bigEndian, signed: signed, from: memory)
+                value.kind = Int32((signed || size < 8 ? ALIEN_VINT : ALIEN_VUINT).rawValue)
             case .float:
-                let bits = UInt32(truncatingIfNeeded: StructIntegers.load(size: 4, bigEndian: item.bigEndian, signed: false, from: memory))
-                value = CToLua.numberValue(Double(Float(bitPattern: bits)))
+                let bits = StructIntegers.loadBits(size: 4, bigEndian: item.bigEndian, from: memory)
+                value = CToLua.numberValue(Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))))
             case .double:
-                let bits = UInt64(bitPattern: StructIntegers.load(size: 8, bigEndian: item.bigEndian, signed: false, from: memory))
+                let bits = StructIntegers.loadBits(size: 8, bigEndian: item.bigEndian, from: memory)
                 value = CToLua.numberValue(Double(bitPattern: bits))
             case .chars:
                 value = CToLua.bytesValue(memory, count: size)
@@ -146,11 +186,9 @@ enum StructPacking {
             case .pointer:
                 value = CToLua.pointerValue(memory.loadUnaligned(as: UnsafeRawPointer?.self))
             }
-            if let value {
-                guard produced < capacity - 1 else { return nil }
-                out[produced] = value
-                produced += 1
-            }
+            guard produced < capacity - 1 else { return nil }
+            out[produced] = value
+            produced += 1
             position += size
         }
         out[produced] = CToLua.integerValue(Int64(position + 1), of: .longlong)
@@ -187,22 +225,17 @@ enum StructPacking {
     }
 }
 
-/// `alien.struct.pack(fmt, ...)`: packs into `space` when it is large enough,
-/// else returns ALIEN_NEEDSPACE with the size in `needed`. `last` is the
+/// `alien.struct.pack(fmt, ...)`: packs into `space` and returns 1 with the
+/// size in `length` (the bytes are the result); when `capacity` is too small,
+/// returns ALIEN_NEEDSPACE with the size needed in `length`. `last` is the
 /// index of the last value.
 @_cdecl("alien_core_struct_pack")
-public func alienCoreStructPack(_ state: OpaquePointer, _ out: UnsafeMutablePointer<alien_value>,
-                                _ space: UnsafeMutableRawPointer, _ capacity: Int,
-                                _ needed: UnsafeMutablePointer<Int>, _ last: Int32) -> Int32 {
+public func alienCoreStructPack(_ state: OpaquePointer, _ space: UnsafeMutableRawPointer, _ capacity: Int,
+                                _ length: UnsafeMutablePointer<Int>, _ last: Int32) -> Int32 {
     reportingErrors(state) { (stack) throws(AlienError) -> Int32 in
-        let size = try StructPacking.pack(stack, last: last, into: nil)
-        guard size <= capacity else {
-            needed.pointee = size
-            return ALIEN_NEEDSPACE
-        }
-        _ = try StructPacking.pack(stack, last: last, into: space)
-        out[0] = CToLua.bytesValue(space, count: size)
-        return 1
+        let size = try StructPacking.pack(stack, last: last, into: space, capacity: capacity)
+        length.pointee = size
+        return size <= capacity ? 1 : ALIEN_NEEDSPACE
     }
 }
 

@@ -55,4 +55,46 @@ struct StructFormatTests {
             #expect(memory[0] == 1 && memory[1] == 2)
         }
     }
+
+    /// The bytes of the low `size` bytes of `value`, one at a time: what the
+    /// whole-word stores and loads must agree with.
+    func referenceBytes(_ value: Int64, size: Int, bigEndian: Bool) -> [UInt8] {
+        let bits = UInt64(bitPattern: value)
+        let little = (0..<size).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) }
+        return bigEndian ? little.reversed() : little
+    }
+
+    @Test("whole-word stores and loads agree with byte-by-byte ones at every width, order and offset")
+    func integerWords() {
+        let values: [Int64] = [0, 1, -1, 2, -2, 0x7f, 0x80, -0x80, 0xff, 0x1234, -0x8000, 0x7fff_ffff,
+                               -0x8000_0000, 0xffff_ffff, 0x0102_0304_0506_0708, -0x0102_0304_0506_0708,
+                               0x00ff_00ff_00ff_00ff, Int64.min, Int64.max, 0x1f2e_3d4c_5b6a_7988]
+        var bytes = [UInt8](repeating: 0xaa, count: 24)
+        bytes.withUnsafeMutableBytes { memory in
+            for size in 1...8 {
+                for bigEndian in [false, true] {
+                    for offset in 0..<8 {
+                        for value in values {
+                            memory.copyBytes(from: [UInt8](repeating: 0xaa, count: 24))
+                            let at = memory.baseAddress! + offset
+                            StructIntegers.store(value, size: size, bigEndian: bigEndian, to: at)
+                            let expected = referenceBytes(value, size: size, bigEndian: bigEndian)
+                            #expect(Array(memory[offset..<offset + size]) == expected,
+                                    "store \(value) size \(size) big \(bigEndian) at \(offset)")
+                            #expect(memory[0..<offset].allSatisfy { $0 == 0xaa }, "nothing written before")
+                            #expect(memory[(offset + size)...].allSatisfy { $0 == 0xaa }, "nothing written after")
+                            // the loads: the low bytes, sign-extended when signed
+                            let shift = UInt64(64 - 8 * size)
+                            let unsigned = Int64(bitPattern: (UInt64(bitPattern: value) << shift) >> shift)
+                            let signed = (value << Int64(shift)) >> Int64(shift)
+                            #expect(StructIntegers.load(size: size, bigEndian: bigEndian, signed: false, from: at) == unsigned)
+                            #expect(StructIntegers.load(size: size, bigEndian: bigEndian, signed: true, from: at) == signed)
+                            #expect(StructIntegers.loadBits(size: size, bigEndian: bigEndian, from: at)
+                                    == UInt64(bitPattern: unsigned))
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

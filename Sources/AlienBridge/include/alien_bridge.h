@@ -332,6 +332,12 @@ int alien_lua_type(lua_State *L, int idx);
 const char *alien_lua_typename(lua_State *L, int idx);
 /* 0: not a number nor a numeric string; 1: integer in *i; 2: float in *n. */
 int alien_lua_tonumeric(lua_State *L, int idx, int64_t *i, double *n);
+/* One-call reads for the common cases: 1 when they apply, else 0 (and the
+   caller asks alien_lua_tonumeric). tointeger: a number, or a numeric string,
+   with an exact 64-bit integer value (an integer, or an integral float in
+   range); tonumber: any number or numeric string, as a double. */
+int alien_lua_tointeger(lua_State *L, int idx, int64_t *i);
+int alien_lua_tonumber(lua_State *L, int idx, double *n);
 int alien_lua_toboolean(lua_State *L, int idx);
 /* The bytes of a value that is a string already (never converts a number). */
 const char *alien_lua_tostring(lua_State *L, int idx, size_t *len);
